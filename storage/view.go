@@ -1,0 +1,574 @@
+package storage
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"log/slog"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/goschemaregistry/registry/formats"
+)
+
+// ContentHash identifies a schema's content: its type, text, references,
+// metadata and rule set. Two versions with the same hash are the same schema
+// and share one id.
+type ContentHash [sha256.Size]byte
+
+// HashContent returns the hash of a schema's content.
+func HashContent(schemaType, text string, refs []formats.Reference, metadata, ruleSet json.RawMessage) ContentHash {
+	h := sha256.New()
+	write := func(s string) {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	if schemaType == "" {
+		schemaType = formats.TypeAvro
+	}
+	write(schemaType)
+	write(text)
+	for _, r := range refs {
+		write(r.Name)
+		write(r.Subject)
+		write(strconv.Itoa(r.Version))
+	}
+	write("")
+	write(string(metadata))
+	write(string(ruleSet))
+	var sum ContentHash
+	h.Sum(sum[:0])
+	return sum
+}
+
+// Content is a schema as stored under an id. It is shared by every version
+// with that id and must not be modified.
+type Content struct {
+	ID         int
+	Type       string
+	Schema     string
+	References []formats.Reference
+	Metadata   json.RawMessage
+	RuleSet    json.RawMessage
+	Hash       ContentHash
+	// versions counts the subject versions holding this content; the
+	// content is forgotten (its id no longer found) when none do.
+	versions int
+}
+
+// Version is one version of a subject. Values handed out by the view are
+// copies.
+type Version struct {
+	Subject string
+	Version int
+	Deleted bool
+	*Content
+}
+
+type subjectState struct {
+	versions map[int]*Version
+	// byHash finds the versions of this subject holding a content.
+	byHash map[ContentHash][]*Version
+}
+
+func (s *subjectState) sortedVersions() []*Version {
+	out := make([]*Version, 0, len(s.versions))
+	for _, v := range s.versions {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	return out
+}
+
+type refKey struct {
+	subject string
+	version int
+}
+
+// View is the registry's state as built by applying log records in order.
+// All reads are served from it; it changes only through Apply.
+type View struct {
+	logger *slog.Logger
+
+	mu       sync.RWMutex
+	subjects map[string]*subjectState
+	byID     map[int]*Content
+	byHash   map[ContentHash]*Content
+	// referencedBy maps a referenced subject version to the versions that
+	// reference it.
+	referencedBy map[refKey]map[*Version]struct{}
+	configs      map[string]ConfigValue
+	modes        map[string]string
+	maxID        int
+	applied      int64
+	// changed is closed and replaced whenever applied moves, waking
+	// WaitApplied callers.
+	changed chan struct{}
+}
+
+// NewView returns an empty view. logger receives warnings about records
+// that cannot be applied; nil means slog.Default().
+func NewView(logger *slog.Logger) *View {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &View{
+		logger:       logger,
+		subjects:     map[string]*subjectState{},
+		byID:         map[int]*Content{},
+		byHash:       map[ContentHash]*Content{},
+		referencedBy: map[refKey]map[*Version]struct{}{},
+		configs:      map[string]ConfigValue{},
+		modes:        map[string]string{},
+		applied:      -1,
+		changed:      make(chan struct{}),
+	}
+}
+
+// Apply applies one log record. Records that cannot be decoded, or whose
+// key type the registry does not act on, are logged and skipped: a topic
+// written by another registry version must always replay. Apply never
+// returns an error so that it can be handed to Log.Follow through ApplyFunc.
+func (v *View) Apply(rec Record) {
+	key, err := ParseKey(rec.Key)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if err != nil {
+		v.logger.Warn("skipping log record with an unreadable key", "offset", rec.Offset, "error", err)
+	} else if err := v.applyLocked(key, rec.Value); err != nil {
+		v.logger.Warn("skipping log record with an unreadable value", "offset", rec.Offset, "keytype", key.Type, "error", err)
+	}
+	if rec.Offset > v.applied {
+		v.applied = rec.Offset
+		close(v.changed)
+		v.changed = make(chan struct{})
+	}
+}
+
+// ApplyFunc adapts Apply to Log.Follow.
+func (v *View) ApplyFunc(rec Record) error {
+	v.Apply(rec)
+	return nil
+}
+
+func (v *View) applyLocked(key Key, value []byte) error {
+	switch key.Type {
+	case KeySchema:
+		if value == nil {
+			v.removeVersion(key.Subject, key.Version)
+			return nil
+		}
+		var sv SchemaValue
+		if err := json.Unmarshal(value, &sv); err != nil {
+			return err
+		}
+		// The key is authoritative: Confluent compacts and deletes by key.
+		sv.Subject, sv.Version = key.Subject, key.Version
+		v.putVersion(&sv)
+	case KeyConfig:
+		if value == nil {
+			delete(v.configs, key.Subject)
+			return nil
+		}
+		var cv ConfigValue
+		if err := json.Unmarshal(value, &cv); err != nil {
+			return err
+		}
+		cv.Subject = ""
+		v.configs[key.Subject] = cv
+	case KeyMode:
+		if value == nil {
+			delete(v.modes, key.Subject)
+			return nil
+		}
+		var mv ModeValue
+		if err := json.Unmarshal(value, &mv); err != nil {
+			return err
+		}
+		v.modes[key.Subject] = mv.Mode
+	case KeyDeleteSubject:
+		if value == nil {
+			return nil
+		}
+		var dv DeleteSubjectValue
+		if err := json.Unmarshal(value, &dv); err != nil {
+			return err
+		}
+		if s := v.subjects[key.Subject]; s != nil {
+			for _, ver := range s.versions {
+				if ver.Version <= dv.Version {
+					ver.Deleted = true
+				}
+			}
+		}
+	case KeyClearSubject:
+		if value == nil {
+			return nil
+		}
+		if s := v.subjects[key.Subject]; s != nil {
+			for n := range s.versions {
+				v.removeVersion(key.Subject, n)
+			}
+		}
+	}
+	return nil
+}
+
+func (v *View) putVersion(sv *SchemaValue) {
+	v.removeVersion(sv.Subject, sv.Version)
+	if sv.ID > v.maxID {
+		v.maxID = sv.ID
+	}
+	hash := HashContent(sv.Type(), sv.Schema, sv.References, sv.Metadata, sv.RuleSet)
+	content := v.byID[sv.ID]
+	if content == nil {
+		content = &Content{
+			ID: sv.ID, Type: sv.Type(), Schema: sv.Schema, References: sv.References,
+			Metadata: sv.Metadata, RuleSet: sv.RuleSet, Hash: hash,
+		}
+		v.byID[sv.ID] = content
+		if _, taken := v.byHash[hash]; !taken {
+			v.byHash[hash] = content
+		}
+	} else if content.Hash != hash {
+		// An id names one schema. A record giving an existing id to
+		// other content (a deposed leader's late write, a foreign topic)
+		// is refused the same way by every replica.
+		v.logger.Warn("ignoring schema record reusing an id for a different schema",
+			"subject", sv.Subject, "version", sv.Version, "id", sv.ID)
+		return
+	}
+	content.versions++
+	s := v.subjects[sv.Subject]
+	if s == nil {
+		s = &subjectState{versions: map[int]*Version{}, byHash: map[ContentHash][]*Version{}}
+		v.subjects[sv.Subject] = s
+	}
+	ver := &Version{Subject: sv.Subject, Version: sv.Version, Deleted: sv.Deleted, Content: content}
+	s.versions[sv.Version] = ver
+	s.byHash[hash] = append(s.byHash[hash], ver)
+	for _, r := range content.References {
+		k := refKey{r.Subject, r.Version}
+		if v.referencedBy[k] == nil {
+			v.referencedBy[k] = map[*Version]struct{}{}
+		}
+		v.referencedBy[k][ver] = struct{}{}
+	}
+}
+
+func (v *View) removeVersion(subject string, version int) {
+	s := v.subjects[subject]
+	if s == nil {
+		return
+	}
+	ver := s.versions[version]
+	if ver == nil {
+		return
+	}
+	delete(s.versions, version)
+	same := slices.DeleteFunc(s.byHash[ver.Hash], func(o *Version) bool { return o == ver })
+	if len(same) == 0 {
+		delete(s.byHash, ver.Hash)
+	} else {
+		s.byHash[ver.Hash] = same
+	}
+	for _, r := range ver.References {
+		k := refKey{r.Subject, r.Version}
+		delete(v.referencedBy[k], ver)
+		if len(v.referencedBy[k]) == 0 {
+			delete(v.referencedBy, k)
+		}
+	}
+	ver.Content.versions--
+	if ver.Content.versions == 0 {
+		delete(v.byID, ver.ID)
+		if v.byHash[ver.Hash] == ver.Content {
+			delete(v.byHash, ver.Hash)
+		}
+	}
+	if len(s.versions) == 0 {
+		delete(v.subjects, subject)
+	}
+}
+
+// Applied returns the offset of the last record applied, -1 before any.
+func (v *View) Applied() int64 {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.applied
+}
+
+// WaitApplied blocks until the record at offset has been applied or ctx is
+// done.
+func (v *View) WaitApplied(ctx context.Context, offset int64) error {
+	for {
+		v.mu.RLock()
+		applied, changed := v.applied, v.changed
+		v.mu.RUnlock()
+		if applied >= offset {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// MaxID returns the highest schema id the log has ever held.
+func (v *View) MaxID() int {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.maxID
+}
+
+// SchemaByID returns the schema registered under id.
+func (v *View) SchemaByID(id int) (*Content, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	c, ok := v.byID[id]
+	return c, ok
+}
+
+// IDForHash returns the id of the schema with the given content, if any
+// version holds it.
+func (v *View) IDForHash(hash ContentHash) (int, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if c, ok := v.byHash[hash]; ok {
+		return c.ID, true
+	}
+	return 0, false
+}
+
+// Versions returns the versions of subject in increasing order, soft-deleted
+// ones included only when withDeleted is set. It returns nil when the
+// subject has no such version.
+func (v *View) Versions(subject string, withDeleted bool) []Version {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	s := v.subjects[subject]
+	if s == nil {
+		return nil
+	}
+	var out []Version
+	for _, ver := range s.sortedVersions() {
+		if withDeleted || !ver.Deleted {
+			out = append(out, *ver)
+		}
+	}
+	return out
+}
+
+// Version returns one version of a subject, soft-deleted or not.
+func (v *View) Version(subject string, version int) (Version, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if s := v.subjects[subject]; s != nil {
+		if ver := s.versions[version]; ver != nil {
+			return *ver, true
+		}
+	}
+	return Version{}, false
+}
+
+// SubjectExists reports whether subject has a version, counting soft-deleted
+// ones only when withDeleted is set.
+func (v *View) SubjectExists(subject string, withDeleted bool) bool {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	s := v.subjects[subject]
+	if s == nil {
+		return false
+	}
+	if withDeleted {
+		return true
+	}
+	for _, ver := range s.versions {
+		if !ver.Deleted {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxVersion returns the highest version number the subject holds,
+// soft-deleted versions included, or 0.
+func (v *View) MaxVersion(subject string) int {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	highest := 0
+	if s := v.subjects[subject]; s != nil {
+		for n := range s.versions {
+			highest = max(highest, n)
+		}
+	}
+	return highest
+}
+
+// FindInSubject returns the highest version of subject holding the content,
+// ignoring soft-deleted versions unless withDeleted is set.
+func (v *View) FindInSubject(subject string, hash ContentHash, withDeleted bool) (Version, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	s := v.subjects[subject]
+	if s == nil {
+		return Version{}, false
+	}
+	var best *Version
+	for _, ver := range s.byHash[hash] {
+		if (withDeleted || !ver.Deleted) && (best == nil || ver.Version > best.Version) {
+			best = ver
+		}
+	}
+	if best == nil {
+		return Version{}, false
+	}
+	return *best, true
+}
+
+// SubjectFilter selects subjects or versions by their deletion state.
+type SubjectFilter int
+
+// The deletion filters of the API's deleted and deletedOnly parameters.
+const (
+	LiveOnly SubjectFilter = iota
+	LiveAndDeleted
+	DeletedOnly
+)
+
+func (f SubjectFilter) keep(deleted bool) bool {
+	switch f {
+	case LiveAndDeleted:
+		return true
+	case DeletedOnly:
+		return deleted
+	}
+	return !deleted
+}
+
+// Subjects returns the sorted names of subjects starting with prefix. A
+// subject is live when it has a live version; DeletedOnly selects subjects
+// whose every version is soft-deleted.
+func (v *View) Subjects(prefix string, filter SubjectFilter) []string {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	out := []string{}
+	for name, s := range v.subjects {
+		if !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		deleted := true
+		for _, ver := range s.versions {
+			if !ver.Deleted {
+				deleted = false
+				break
+			}
+		}
+		if filter.keep(deleted) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// VersionsByID returns the subject versions holding the schema with id,
+// sorted by subject and version.
+func (v *View) VersionsByID(id int, withDeleted bool) []Version {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	c := v.byID[id]
+	if c == nil {
+		return nil
+	}
+	var out []Version
+	// Versions holding this content are found through each subject's
+	// hash index, so the cost grows with the subjects, not the versions.
+	for _, s := range v.subjects {
+		for _, ver := range s.byHash[c.Hash] {
+			if ver.Content == c && (withDeleted || !ver.Deleted) {
+				out = append(out, *ver)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Subject != out[j].Subject {
+			return out[i].Subject < out[j].Subject
+		}
+		return out[i].Version < out[j].Version
+	})
+	return out
+}
+
+// ReferencedBy returns the ids of the schemas whose versions reference the
+// given subject version, sorted, counting soft-deleted referrers only when
+// withDeleted is set.
+func (v *View) ReferencedBy(subject string, version int, withDeleted bool) []int {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	seen := map[int]bool{}
+	ids := []int{}
+	for ver := range v.referencedBy[refKey{subject, version}] {
+		if (withDeleted || !ver.Deleted) && !seen[ver.ID] {
+			seen[ver.ID] = true
+			ids = append(ids, ver.ID)
+		}
+	}
+	sort.Ints(ids)
+	return ids
+}
+
+// ReferencingSubjects returns the subjects, other than subject itself, with
+// a version that references a version of subject.
+func (v *View) ReferencingSubjects(subject string, withDeleted bool) []string {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	set := map[string]bool{}
+	for k, referrers := range v.referencedBy {
+		if k.subject != subject {
+			continue
+		}
+		for ver := range referrers {
+			if ver.Subject != subject && (withDeleted || !ver.Deleted) {
+				set[ver.Subject] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Config returns the configuration set for subject ("" for the global one).
+func (v *View) Config(subject string) (ConfigValue, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	c, ok := v.configs[subject]
+	return c, ok
+}
+
+// Mode returns the mode set for subject ("" for the global one).
+func (v *View) Mode(subject string) (string, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	m, ok := v.modes[subject]
+	return m, ok
+}
+
+// AllVersions calls fn for the versions of every subject starting with prefix,
+// sorted by subject and version.
+func (v *View) AllVersions(prefix string, withDeleted bool, fn func(Version)) {
+	for _, name := range v.Subjects(prefix, LiveAndDeleted) {
+		for _, ver := range v.Versions(name, withDeleted) {
+			fn(ver)
+		}
+	}
+}
