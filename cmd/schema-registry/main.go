@@ -1,0 +1,158 @@
+// Command schema-registry runs the registry: Confluent Schema Registry's REST
+// API over a durable log kept in an embedded file under --data-dir.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/goschemaregistry/registry/compat"
+	"github.com/goschemaregistry/registry/formats"
+	"github.com/goschemaregistry/registry/formats/avro"
+	"github.com/goschemaregistry/registry/server"
+	"github.com/goschemaregistry/registry/storage"
+)
+
+// config is every setting of the server, filled from flags and their
+// environment variables in one place.
+type config struct {
+	listen        string
+	dataDir       string
+	compatibility string
+	maxBodyBytes  int64
+	logLevel      string
+}
+
+// envOr returns the environment variable's value, or def when unset.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func parseConfig(args []string) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("schema-registry", flag.ContinueOnError)
+	fs.StringVar(&cfg.listen, "listen", envOr("SCHEMA_REGISTRY_LISTEN", ":8081"),
+		"address to serve the API on (env SCHEMA_REGISTRY_LISTEN)")
+	fs.StringVar(&cfg.dataDir, "data-dir", envOr("SCHEMA_REGISTRY_DATA_DIR", "./data"),
+		"directory of the embedded log (env SCHEMA_REGISTRY_DATA_DIR)")
+	fs.StringVar(&cfg.compatibility, "compatibility", envOr("SCHEMA_REGISTRY_COMPATIBILITY", "BACKWARD"),
+		"compatibility level used when none is configured (env SCHEMA_REGISTRY_COMPATIBILITY)")
+	maxBody, err := strconv.ParseInt(envOr("SCHEMA_REGISTRY_MAX_BODY_BYTES", "16777216"), 10, 64)
+	if err != nil {
+		return cfg, fmt.Errorf("SCHEMA_REGISTRY_MAX_BODY_BYTES: %w", err)
+	}
+	fs.Int64Var(&cfg.maxBodyBytes, "max-body-bytes", maxBody,
+		"largest request body accepted (env SCHEMA_REGISTRY_MAX_BODY_BYTES)")
+	fs.StringVar(&cfg.logLevel, "log-level", envOr("SCHEMA_REGISTRY_LOG_LEVEL", "info"),
+		"debug, info, warn or error (env SCHEMA_REGISTRY_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if _, ok := compat.ParseLevel(cfg.compatibility); !ok {
+		return cfg, fmt.Errorf("unknown compatibility level %q", cfg.compatibility)
+	}
+	return cfg, nil
+}
+
+func main() {
+	cfg, err := parseConfig(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "schema-registry:", err)
+		os.Exit(2)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
+		fmt.Fprintln(os.Stderr, "schema-registry: --log-level:", err)
+		os.Exit(2)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, logger); err != nil {
+		logger.Error("schema registry stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cfg config, logger *slog.Logger) error {
+	started := time.Now()
+	// The view is only known once the log is open, but compaction asks it
+	// which record holds the highest id, so the pin reads it late.
+	var replayed atomic.Pointer[storage.View]
+	log, err := storage.OpenFileLog(cfg.dataDir, storage.FileLogOptions{
+		Logger: logger,
+		Pin: func(rec storage.Record) bool {
+			v := replayed.Load()
+			return v != nil && storage.HoldsMaxID(rec, v.MaxID())
+		},
+	})
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+
+	followCtx, stopFollowing := context.WithCancel(context.Background())
+	defer stopFollowing()
+	view, stopped, err := storage.StartView(followCtx, log, logger)
+	if err != nil {
+		return fmt.Errorf("replaying the log: %w", err)
+	}
+	replayed.Store(view)
+	logger.Info("storage ready", "backend", "embedded", "data_dir", cfg.dataDir,
+		"applied_offset", view.Applied(), "replay", time.Since(started).Round(time.Millisecond))
+
+	level, _ := compat.ParseLevel(cfg.compatibility)
+	srv, err := server.New(server.Config{
+		Log: log, View: view, Logger: logger,
+		Formats:              []formats.Format{avro.New(avro.Limits{})},
+		DefaultCompatibility: level,
+		MaxBodyBytes:         cfg.maxBodyBytes,
+	})
+	if err != nil {
+		return err
+	}
+	listener, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	httpServer := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 20,
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpServer.Serve(listener) }()
+	logger.Info("serving the schema registry API", "address", listener.Addr().String())
+
+	select {
+	case err := <-serveErr:
+		return err
+	case err := <-stopped:
+		return fmt.Errorf("following the log: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return httpServer.Shutdown(shutdownCtx)
+}

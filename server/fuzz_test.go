@@ -1,0 +1,68 @@
+package server_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/goschemaregistry/registry/formats"
+	"github.com/goschemaregistry/registry/formats/avro"
+	"github.com/goschemaregistry/registry/server"
+	"github.com/goschemaregistry/registry/storage"
+)
+
+// FuzzRequests sends arbitrary bodies and paths to the write and lookup
+// endpoints: every answer must be a well-formed Confluent answer, never a
+// server error.
+func FuzzRequests(f *testing.F) {
+	for _, seed := range []struct{ path, body string }{
+		{"/subjects/s/versions", `{"schema":"\"string\""}`},
+		{"/subjects/s/versions", `{"schema":"{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\",\"default\":1}]}"}`},
+		{"/subjects/s/versions", `{"schema":"[\"null\",\"int\"]","references":[{"name":"x","subject":"y","version":1}]}`},
+		{"/subjects/s/versions", `{"schema":"\"int\"","id":5,"version":2}`},
+		{"/subjects/s", `{"schema":"\"int\""}`},
+		{"/compatibility/subjects/s/versions/latest?verbose=true", `{"schema":"\"long\""}`},
+		{"/config/s", `{"compatibility":"FULL"}`},
+		{"/mode/s", `{"mode":"IMPORT"}`},
+		{"/subjects/%ff/versions", `{}`},
+		{"/subjects/s/versions", `{"schema":null,"metadata":{"properties":{"a":"b"}},"ruleSet":{}}`},
+	} {
+		f.Add(seed.path, seed.body)
+	}
+	log := storage.NewMemoryLog()
+	view, _, err := storage.StartView(f.Context(), log, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Log: log, View: view, Formats: []formats.Format{avro.New(avro.Limits{})}, MaxBodyBytes: 1 << 16})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, path, body string) {
+		if !strings.HasPrefix(path, "/") {
+			path = "/" + path
+		}
+		method := http.MethodPost
+		if strings.HasPrefix(path, "/config") || strings.HasPrefix(path, "/mode") {
+			method = http.MethodPut
+		}
+		req, err := http.NewRequest(method, "http://registry"+path, strings.NewReader(body))
+		if err != nil {
+			return
+		}
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		resp := rec.Result()
+		out, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode >= 500 {
+			t.Fatalf("%s %s %q: %d %s", method, path, body, resp.StatusCode, out)
+		}
+		if !json.Valid(out) {
+			t.Fatalf("%s %s %q: answer is not JSON: %s", method, path, body, out)
+		}
+	})
+}

@@ -1,0 +1,114 @@
+package server
+
+import (
+	"crypto/sha256"
+	"strconv"
+	"sync"
+
+	"github.com/goschemaregistry/registry/formats"
+)
+
+// parseKey identifies a parse: the format, the text, the dependencies it
+// resolves against and whether it is normalized.
+type parseKey [sha256.Size]byte
+
+func newParseKey(schemaType, text string, deps []formats.Dependency, normalize bool) parseKey {
+	h := sha256.New()
+	write := func(s string) {
+		h.Write([]byte(strconv.Itoa(len(s))))
+		h.Write([]byte{':'})
+		h.Write([]byte(s))
+	}
+	write(schemaType)
+	write(strconv.FormatBool(normalize))
+	write(text)
+	for _, d := range deps {
+		write(d.Name)
+		write(d.Schema)
+	}
+	var k parseKey
+	h.Sum(k[:0])
+	return k
+}
+
+// boundedMap is a map that forgets arbitrary entries once full. Parsing is
+// deterministic, so a forgotten entry only costs a parse.
+type boundedMap[V any] struct {
+	mu      sync.RWMutex
+	entries map[parseKey]V
+	limit   int
+}
+
+func newBoundedMap[V any](limit int) *boundedMap[V] {
+	return &boundedMap[V]{entries: make(map[parseKey]V), limit: limit}
+}
+
+func (m *boundedMap[V]) get(k parseKey) (V, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	v, ok := m.entries[k]
+	return v, ok
+}
+
+func (m *boundedMap[V]) put(k parseKey, v V) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.entries) >= m.limit {
+		// Drop about a tenth of the entries; Go's map iteration order is
+		// random, which makes this random eviction.
+		n := m.limit / 10
+		for key := range m.entries {
+			if n <= 0 {
+				break
+			}
+			delete(m.entries, key)
+			n--
+		}
+	}
+	m.entries[k] = v
+}
+
+// parseCache keeps parsed schemas, so that compatibility checks do not
+// parse the same stored versions again and again, and the canonical texts
+// of parsed inputs, so that repeated lookups and re-registrations of the
+// same schema (every producer start) cost a hash and a map look-up.
+type parseCache struct {
+	schemas    *boundedMap[formats.Schema]
+	canonicals *boundedMap[canonicalText]
+}
+
+type canonicalText struct {
+	schemaType string
+	text       string
+}
+
+func newParseCache(schemas, canonicals int) *parseCache {
+	return &parseCache{
+		schemas:    newBoundedMap[formats.Schema](schemas),
+		canonicals: newBoundedMap[canonicalText](canonicals),
+	}
+}
+
+// parse parses text with format, normalized when asked, through the cache.
+func (c *parseCache) parse(format formats.Format, text string, deps []formats.Dependency, normalize bool) (formats.Schema, error) {
+	key := newParseKey(format.Type(), text, deps, normalize)
+	if s, ok := c.schemas.get(key); ok {
+		return s, nil
+	}
+	s, err := format.Parse(text, deps)
+	if err != nil {
+		return nil, err
+	}
+	if normalize {
+		s = s.Normalize()
+	}
+	c.schemas.put(key, s)
+	c.canonicals.put(key, canonicalText{s.Type(), s.Canonical()})
+	return s, nil
+}
+
+// canonical returns the type and canonical text of a schema parsed before,
+// without parsing it again.
+func (c *parseCache) canonical(format formats.Format, text string, deps []formats.Dependency, normalize bool) (canonicalText, bool) {
+	return c.canonicals.get(newParseKey(format.Type(), text, deps, normalize))
+}

@@ -1,0 +1,192 @@
+// Package server is the registry's HTTP API: Confluent Schema Registry's
+// REST interface served from the in-memory view, with writes appended to the
+// storage log.
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/goschemaregistry/registry/compat"
+	"github.com/goschemaregistry/registry/formats"
+	"github.com/goschemaregistry/registry/storage"
+)
+
+// contentType is the media type of every answer, as in Confluent.
+const contentType = "application/vnd.schemaregistry.v1+json"
+
+// Config configures a Server.
+type Config struct {
+	// Log is the storage log holding the registry's state. Required.
+	Log storage.Log
+	// View is the view the log is replayed into. Required; the caller
+	// runs Log.Follow into it.
+	View *storage.View
+	// Formats are the schema formats served, by type. Required.
+	Formats []formats.Format
+	// Logger receives the server's logs; nil means slog.Default().
+	Logger *slog.Logger
+	// DefaultCompatibility is the level used when no config is set;
+	// default BACKWARD.
+	DefaultCompatibility compat.Level
+	// MaxBodyBytes limits request bodies; default 16 MiB.
+	MaxBodyBytes int64
+	// MaxSubjectLength limits subject names, in bytes; default 1024.
+	MaxSubjectLength int
+	// WriteTimeout bounds how long a write waits for the log; default 30s.
+	WriteTimeout time.Duration
+	// ClusterID is reported by /v1/metadata/id; default "registry".
+	ClusterID string
+}
+
+// Server serves the API.
+type Server struct {
+	echo     *echo.Echo
+	registry *registry
+	config   Config
+}
+
+// New returns a server for cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Log == nil || cfg.View == nil || len(cfg.Formats) == 0 {
+		return nil, errors.New("server: Log, View and Formats are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.DefaultCompatibility == "" {
+		cfg.DefaultCompatibility = compat.Backward
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 16 << 20
+	}
+	if cfg.MaxSubjectLength <= 0 {
+		cfg.MaxSubjectLength = 1024
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 30 * time.Second
+	}
+	if cfg.ClusterID == "" {
+		cfg.ClusterID = "registry"
+	}
+	reg := &registry{
+		log:           cfg.Log,
+		view:          cfg.View,
+		formats:       map[string]formats.Format{},
+		logger:        cfg.Logger,
+		defaultCompat: cfg.DefaultCompatibility,
+		writeTimeout:  cfg.WriteTimeout,
+		lockSeed:      maphash.MakeSeed(),
+		pendingIDs:    map[storage.ContentHash]int{},
+		parsed:        newParseCache(4096, 200_000),
+	}
+	for _, f := range cfg.Formats {
+		reg.formats[f.Type()] = f
+	}
+	s := &Server{echo: echo.New(), registry: reg, config: cfg}
+	s.echo.HideBanner = true
+	s.echo.HidePort = true
+	s.echo.HTTPErrorHandler = errorHandler
+	s.echo.Logger.SetOutput(io.Discard)
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Handler returns the server as an http.Handler.
+func (s *Server) Handler() http.Handler { return s }
+
+// writeJSON writes v as Confluent does: compact JSON, with <, > and &
+// unescaped, under Confluent's media type.
+func writeJSON(c echo.Context, status int, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentType, contentType)
+	return c.Blob(status, contentType, bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+}
+
+// acceptedBodyTypes are the media types a request body may be sent as.
+var acceptedBodyTypes = []string{
+	"application/vnd.schemaregistry.v1+json",
+	"application/vnd.schemaregistry+json",
+	"application/json",
+	"application/octet-stream",
+}
+
+// decodeBody decodes a JSON request body into v, refusing unknown fields,
+// trailing data and bodies over the size limit with Confluent-shaped errors.
+func (s *Server) decodeBody(c echo.Context, v any) error {
+	req := c.Request()
+	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
+		mediaType := strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+		known := false
+		for _, t := range acceptedBodyTypes {
+			known = known || mediaType == t
+		}
+		if !known {
+			return newError(http.StatusUnsupportedMediaType, http.StatusUnsupportedMediaType,
+				"HTTP 415 Unsupported Media Type")
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), req.Body, s.config.MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return newError(http.StatusRequestEntityTooLarge, http.StatusRequestEntityTooLarge,
+				"Request body is larger than %d bytes", s.config.MaxBodyBytes)
+		}
+		return newError(http.StatusBadRequest, http.StatusBadRequest, "Could not read the request body: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syntaxErr *json.SyntaxError
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return newError(http.StatusBadRequest, http.StatusBadRequest, "Request body is empty")
+		case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+			return newError(http.StatusBadRequest, http.StatusBadRequest, "Malformed JSON in request body: %v", err)
+		case errors.As(err, &typeErr):
+			return newError(statusUnprocessable, statusUnprocessable,
+				"Invalid value for field '%s': expected %s", typeErr.Field, typeErr.Type)
+		default:
+			// Unknown fields and other mapping errors.
+			return newError(statusUnprocessable, statusUnprocessable, "Unrecognized request body: %v",
+				strings.TrimPrefix(err.Error(), "json: "))
+		}
+	}
+	if dec.More() {
+		return newError(http.StatusBadRequest, http.StatusBadRequest, "Malformed JSON in request body: trailing data")
+	}
+	return nil
+}
+
+// requestContext returns the request's context: it is cancelled when the
+// client goes away, so abandoned reads stop early.
+func requestContext(c echo.Context) context.Context { return c.Request().Context() }
+
+// invalidSubjectError reports whether subject may be used at all.
+func (s *Server) checkSubject(subject string) *Error {
+	if !isValidUTF8(subject) || len(subject) > s.config.MaxSubjectLength {
+		return errInvalidSubject(fmt.Sprintf("%.64q", subject))
+	}
+	return nil
+}

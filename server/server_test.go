@@ -1,0 +1,326 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/goschemaregistry/registry/formats"
+	"github.com/goschemaregistry/registry/formats/avro"
+	"github.com/goschemaregistry/registry/server"
+	"github.com/goschemaregistry/registry/storage"
+)
+
+// testRegistry is a registry served over HTTP from a real embedded log in a
+// temporary directory.
+type testRegistry struct {
+	t   *testing.T
+	dir string
+	url string
+}
+
+func startRegistry(t *testing.T, dir string) (*testRegistry, func()) {
+	t.Helper()
+	log, err := storage.OpenFileLog(dir, storage.FileLogOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	view, _, err := storage.StartView(ctx, log, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Log: log, View: view, Formats: []formats.Format{avro.New(avro.Limits{})},
+		MaxBodyBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	stop := func() {
+		ts.Close()
+		cancel()
+		log.Close()
+	}
+	return &testRegistry{t: t, dir: dir, url: ts.URL}, stop
+}
+
+func newRegistry(t *testing.T) *testRegistry {
+	r, stop := startRegistry(t, t.TempDir())
+	t.Cleanup(stop)
+	return r
+}
+
+// call sends a request and returns the status and body. A string body is
+// sent as is; anything else is encoded as JSON.
+func (r *testRegistry) call(method, path string, body any) (int, string) {
+	r.t.Helper()
+	var reader io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		reader = strings.NewReader(b)
+	default:
+		enc, err := json.Marshal(b)
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		reader = strings.NewReader(string(enc))
+	}
+	req, err := http.NewRequest(method, r.url+path, reader)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if ct := resp.Header.Get("Content-Type"); ct != "application/vnd.schemaregistry.v1+json" {
+		r.t.Errorf("%s %s: content type %q", method, path, ct)
+	}
+	return resp.StatusCode, string(out)
+}
+
+// expect sends a request and checks the status and the exact body.
+func (r *testRegistry) expect(method, path string, body any, wantStatus int, wantBody string) {
+	r.t.Helper()
+	status, got := r.call(method, path, body)
+	if status != wantStatus || got != wantBody {
+		r.t.Errorf("%s %s:\n got %d %s\nwant %d %s", method, path, status, got, wantStatus, wantBody)
+	}
+}
+
+// expectCode sends a request and checks the status and Confluent error code.
+func (r *testRegistry) expectCode(method, path string, body any, wantStatus, wantCode int) string {
+	r.t.Helper()
+	status, got := r.call(method, path, body)
+	var e struct {
+		Code    int    `json:"error_code"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal([]byte(got), &e); err != nil || status != wantStatus || e.Code != wantCode || e.Message == "" {
+		r.t.Errorf("%s %s:\n got %d %s\nwant %d with error_code %d", method, path, status, got, wantStatus, wantCode)
+	}
+	return e.Message
+}
+
+func schemaBody(schema string) map[string]any { return map[string]any{"schema": schema} }
+
+const (
+	userV1 = `{"type":"record","name":"User","namespace":"example","fields":[{"name":"name","type":"string"}]}`
+	// userV2 adds a field with a default: backward compatible.
+	userV2 = `{"type":"record","name":"User","namespace":"example","fields":[{"name":"name","type":"string"},{"name":"age","type":"int","default":0}]}`
+	// userV3 adds a field without a default: not backward compatible.
+	userV3 = `{"type":"record","name":"User","namespace":"example","fields":[{"name":"name","type":"string"},{"name":"email","type":"string"}]}`
+)
+
+func TestRegisterLookupAndFetch(t *testing.T) {
+	r := newRegistry(t)
+	r.expect("POST", "/subjects/users-value/versions", schemaBody(userV1), 200, `{"id":1}`)
+	// Re-registering, even spelled differently, returns the same id.
+	spaced := strings.ReplaceAll(userV1, ",", " , ")
+	r.expect("POST", "/subjects/users-value/versions", schemaBody(spaced), 200, `{"id":1}`)
+	// The same schema under another subject gets the same id.
+	r.expect("POST", "/subjects/other-value/versions", schemaBody(userV1), 200, `{"id":1}`)
+	r.expect("POST", "/subjects/users-value/versions", schemaBody(userV2), 200, `{"id":2}`)
+
+	r.expect("GET", "/schemas/ids/1", nil, 200, `{"schema":`+quote(userV1)+`}`)
+	r.expect("GET", "/schemas/ids/1/schema", nil, 200, userV1)
+	r.expect("GET", "/schemas/ids/1/subjects", nil, 200, `["other-value","users-value"]`)
+	r.expect("GET", "/schemas/ids/1/versions", nil, 200, `[{"subject":"other-value","version":1},{"subject":"users-value","version":1}]`)
+	r.expect("GET", "/subjects", nil, 200, `["other-value","users-value"]`)
+	r.expect("GET", "/subjects/users-value/versions", nil, 200, `[1,2]`)
+	wantV2 := `{"subject":"users-value","version":2,"id":2,"schema":` + quote(userV2) + `}`
+	r.expect("GET", "/subjects/users-value/versions/2", nil, 200, wantV2)
+	r.expect("GET", "/subjects/users-value/versions/latest", nil, 200, wantV2)
+	r.expect("GET", "/subjects/users-value/versions/-1", nil, 200, wantV2)
+	r.expect("GET", "/subjects/users-value/versions/2/schema", nil, 200, userV2)
+	r.expect("POST", "/subjects/users-value", schemaBody(userV2), 200, wantV2)
+	r.expect("GET", "/schemas/types", nil, 200, `["AVRO"]`)
+	r.expect("GET", "/schemas?subjectPrefix=users&latestOnly=true", nil, 200, `[`+wantV2+`]`)
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func TestErrors(t *testing.T) {
+	r := newRegistry(t)
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV1), 200, `{"id":1}`)
+	r.expect("GET", "/subjects/nope/versions", nil, 404, `{"error_code":40401,"message":"Subject 'nope' not found."}`)
+	r.expect("GET", "/subjects/s/versions/7", nil, 404, `{"error_code":40402,"message":"Version 7 not found."}`)
+	r.expect("GET", "/schemas/ids/99", nil, 404, `{"error_code":40403,"message":"Schema 99 not found"}`)
+	r.expect("POST", "/subjects/s", schemaBody(userV2), 404, `{"error_code":40403,"message":"Schema not found"}`)
+	r.expect("GET", "/subjects/s/versions/0", nil, 422,
+		`{"error_code":42202,"message":"The specified version '0' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""}`)
+	r.expectCode("GET", "/subjects/s/versions/abc", nil, 422, 42202)
+	r.expectCode("GET", "/subjects/s/versions/99999999999", nil, 422, 42202)
+	r.expectCode("POST", "/subjects/s/versions", schemaBody(`{"type":"record","name":"X","fields":[{"name":"a","type":"Missing"}]}`), 422, 42201)
+	r.expectCode("POST", "/subjects/s/versions", schemaBody(`not json`), 422, 42201)
+	r.expectCode("POST", "/subjects/s/versions", map[string]any{"schema": userV1, "schemaType": "XML"}, 422, 42201)
+	r.expectCode("POST", "/subjects/s/versions", `{"schema":`, 400, 400)
+	r.expectCode("POST", "/subjects/s/versions", `{"schema":"\"string\"","bogus":1}`, 422, 422)
+	r.expectCode("POST", "/subjects/s/versions", `{"schema":5}`, 422, 422)
+	r.expectCode("POST", "/subjects/s/versions", `{"schema":"\"int\""}{}`, 400, 400)
+	r.expectCode("POST", "/subjects/s/versions", `{"schema":"`+strings.Repeat("x", 2<<20)+`"}`, 413, 413)
+	r.expectCode("GET", "/subjects/"+strings.Repeat("a", 2000)+"/versions", nil, 422, 42208)
+	r.expectCode("GET", "/subjects/%ff%fe/versions", nil, 422, 42208)
+	r.expectCode("GET", "/no/such/route", nil, 404, 404)
+	r.expectCode("PATCH", "/subjects", nil, 405, 405)
+	r.expectCode("GET", "/schemas/ids/abc", nil, 404, 404)
+	msg := r.expectCode("POST", "/subjects/s/versions", schemaBody(userV3), 409, 409)
+	if !strings.HasPrefix(msg, `Schema being registered is incompatible with an earlier schema for subject "s", details: [`) {
+		t.Errorf("incompatible message: %s", msg)
+	}
+}
+
+func TestSubjectWithSlash(t *testing.T) {
+	r := newRegistry(t)
+	r.expect("POST", "/subjects/a%2Fb/versions", schemaBody(`"string"`), 200, `{"id":1}`)
+	r.expect("GET", "/subjects", nil, 200, `["a/b"]`)
+	r.expect("GET", "/subjects/a%2Fb/versions/1", nil, 200, `{"subject":"a/b","version":1,"id":1,"schema":"\"string\""}`)
+}
+
+func TestDeletes(t *testing.T) {
+	r := newRegistry(t)
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV1), 200, `{"id":1}`)
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV2), 200, `{"id":2}`)
+
+	// Permanent delete needs a soft delete first.
+	r.expectCode("DELETE", "/subjects/s/versions/1?permanent=true", nil, 404, 40407)
+	r.expect("DELETE", "/subjects/s/versions/1", nil, 200, `1`)
+	r.expectCode("DELETE", "/subjects/s/versions/1", nil, 404, 40406)
+	r.expect("GET", "/subjects/s/versions", nil, 200, `[2]`)
+	r.expect("GET", "/subjects/s/versions?deleted=true", nil, 200, `[1,2]`)
+	r.expect("GET", "/subjects/s/versions?deletedOnly=true", nil, 200, `[1]`)
+	r.expectCode("GET", "/subjects/s/versions/1", nil, 404, 40402)
+	r.expect("GET", "/subjects/s/versions/1?deleted=true", nil, 200,
+		`{"subject":"s","version":1,"id":1,"schema":`+quote(userV1)+`}`)
+	r.expect("DELETE", "/subjects/s/versions/1?permanent=true", nil, 200, `1`)
+	r.expect("GET", "/subjects/s/versions?deleted=true", nil, 200, `[2]`)
+
+	// Subject deletes: soft, then permanent.
+	r.expectCode("DELETE", "/subjects/s?permanent=true", nil, 404, 40405)
+	r.expect("DELETE", "/subjects/s", nil, 200, `[2]`)
+	r.expectCode("DELETE", "/subjects/s", nil, 404, 40404)
+	r.expect("GET", "/subjects", nil, 200, `[]`)
+	r.expect("GET", "/subjects?deleted=true", nil, 200, `["s"]`)
+	r.expect("GET", "/subjects?deletedOnly=true", nil, 200, `["s"]`)
+	r.expectCode("GET", "/subjects/s/versions", nil, 404, 40401)
+	// A soft-deleted version number is never given out again.
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV3), 200, `{"id":3}`)
+	r.expect("GET", "/subjects/s/versions", nil, 200, `[3]`)
+	r.expect("DELETE", "/subjects/s", nil, 200, `[3]`)
+	r.expect("DELETE", "/subjects/s?permanent=true", nil, 200, `[2,3]`)
+	r.expectCode("GET", "/subjects/s/versions?deleted=true", nil, 404, 40401)
+	r.expectCode("DELETE", "/subjects/s", nil, 404, 40401)
+	// Ids stay reserved after a permanent delete.
+	r.expect("POST", "/subjects/t/versions", schemaBody(`"long"`), 200, `{"id":4}`)
+}
+
+func TestReferences(t *testing.T) {
+	r := newRegistry(t)
+	address := `{"type":"record","name":"Address","namespace":"example","fields":[{"name":"city","type":"string"}]}`
+	person := `{"type":"record","name":"Person","namespace":"example","fields":[{"name":"home","type":"example.Address"}]}`
+	r.expect("POST", "/subjects/address/versions", schemaBody(address), 200, `{"id":1}`)
+	refs := []map[string]any{{"name": "example.Address", "subject": "address", "version": 1}}
+	r.expect("POST", "/subjects/person/versions", map[string]any{"schema": person, "references": refs}, 200, `{"id":2}`)
+	// Java's Schema.toString() names a type of the enclosing namespace by
+	// its short name, and that is the form Confluent stores.
+	stored := strings.Replace(person, `"type":"example.Address"`, `"type":"Address"`, 1)
+	r.expect("GET", "/schemas/ids/2", nil, 200,
+		`{"schema":`+quote(stored)+`,"references":[{"name":"example.Address","subject":"address","version":1}]}`)
+	r.expect("GET", "/subjects/address/versions/1/referencedby", nil, 200, `[2]`)
+	r.expectCode("DELETE", "/subjects/address/versions/1", nil, 422, 42206)
+	r.expectCode("DELETE", "/subjects/address", nil, 422, 42206)
+	// Without its reference the schema does not parse.
+	r.expectCode("POST", "/subjects/person2/versions", schemaBody(person), 422, 42201)
+	r.expectCode("POST", "/subjects/person2/versions", map[string]any{"schema": person,
+		"references": []map[string]any{{"name": "example.Address", "subject": "address", "version": 9}}}, 422, 42201)
+}
+
+func TestConfig(t *testing.T) {
+	r := newRegistry(t)
+	r.expect("GET", "/config", nil, 200, `{"compatibilityLevel":"BACKWARD"}`)
+	r.expect("PUT", "/config", map[string]any{"compatibility": "full"}, 200, `{"compatibility":"FULL"}`)
+	r.expect("GET", "/config", nil, 200, `{"compatibilityLevel":"FULL"}`)
+	r.expect("PUT", "/config", map[string]any{"compatibility": "sideways"}, 422,
+		`{"error_code":42203,"message":"Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive"}`)
+	r.expect("GET", "/config/s", nil, 404, `{"error_code":40408,"message":"Subject 's' does not have subject-level compatibility configured"}`)
+	r.expect("GET", "/config/s?defaultToGlobal=true", nil, 200, `{"compatibilityLevel":"FULL"}`)
+	r.expect("PUT", "/config/s", map[string]any{"compatibility": "NONE"}, 200, `{"compatibility":"NONE"}`)
+	r.expect("GET", "/config/s", nil, 200, `{"compatibilityLevel":"NONE"}`)
+	// NONE lets an incompatible change through.
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV1), 200, `{"id":1}`)
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV3), 200, `{"id":2}`)
+	r.expect("DELETE", "/config/s", nil, 200, `{"compatibilityLevel":"NONE"}`)
+	r.expectCode("DELETE", "/config/s", nil, 404, 40401)
+	r.expect("DELETE", "/config", nil, 200, `{"compatibilityLevel":"FULL"}`)
+	r.expect("GET", "/config", nil, 200, `{"compatibilityLevel":"BACKWARD"}`)
+}
+
+func TestModes(t *testing.T) {
+	r := newRegistry(t)
+	r.expect("GET", "/mode", nil, 200, `{"mode":"READWRITE"}`)
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV1), 200, `{"id":1}`)
+	r.expect("PUT", "/mode", map[string]any{"mode": "READONLY"}, 200, `{"mode":"READONLY"}`)
+	r.expectCode("POST", "/subjects/s/versions", schemaBody(userV2), 422, 42205)
+	// A schema already registered is still answered: auto-registering
+	// producers keep working.
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV1), 200, `{"id":1}`)
+	r.expectCode("PUT", "/mode", map[string]any{"mode": "SOMETIMES"}, 422, 42204)
+	r.expect("PUT", "/mode", map[string]any{"mode": "READWRITE"}, 200, `{"mode":"READWRITE"}`)
+
+	// IMPORT needs an empty scope unless forced, and accepts ids and versions.
+	r.expectCode("PUT", "/mode/s", map[string]any{"mode": "IMPORT"}, 422, 42205)
+	r.expect("PUT", "/mode/imported", map[string]any{"mode": "IMPORT"}, 200, `{"mode":"IMPORT"}`)
+	r.expect("GET", "/mode/imported", nil, 200, `{"mode":"IMPORT"}`)
+	r.expectCode("GET", "/mode/other", nil, 404, 40409)
+	r.expect("GET", "/mode/other?defaultToGlobal=true", nil, 200, `{"mode":"READWRITE"}`)
+	r.expect("POST", "/subjects/imported/versions", map[string]any{"schema": userV3, "id": 42, "version": 7}, 200, `{"id":42}`)
+	r.expect("GET", "/subjects/imported/versions/7", nil, 200, `{"subject":"imported","version":7,"id":42,"schema":`+quote(userV3)+`}`)
+	r.expectCode("POST", "/subjects/imported/versions", map[string]any{"schema": `"string"`, "id": 42, "version": 8}, 422, 42205)
+	r.expectCode("POST", "/subjects/s/versions", map[string]any{"schema": userV2, "id": 50}, 422, 42205)
+	r.expect("DELETE", "/mode/imported", nil, 200, `{"mode":"IMPORT"}`)
+	// Ids continue above the imported ones.
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV2), 200, `{"id":43}`)
+}
+
+func TestCompatibilityEndpoint(t *testing.T) {
+	r := newRegistry(t)
+	r.expect("POST", "/compatibility/subjects/s/versions/latest", schemaBody(userV1), 200, `{"is_compatible":true}`)
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV1), 200, `{"id":1}`)
+	r.expect("POST", "/compatibility/subjects/s/versions/latest", schemaBody(userV2), 200, `{"is_compatible":true}`)
+	r.expect("POST", "/compatibility/subjects/s/versions/1?verbose=true", schemaBody(userV2), 200, `{"is_compatible":true,"messages":[]}`)
+	r.expect("POST", "/compatibility/subjects/s/versions", schemaBody(userV3), 200, `{"is_compatible":false}`)
+	status, body := r.call("POST", "/compatibility/subjects/s/versions?verbose=true", schemaBody(userV3))
+	if status != 200 || !strings.Contains(body, `"is_compatible":false,"messages":["`) || !strings.Contains(body, "email") {
+		t.Errorf("verbose incompatible answer: %d %s", status, body)
+	}
+	r.expectCode("POST", "/compatibility/subjects/s/versions/5", schemaBody(userV2), 404, 40402)
+	r.expectCode("POST", "/compatibility/subjects/s/versions/latest", schemaBody(`{"type":"bogus"}`), 422, 42201)
+}
+
+func TestStateSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	r, stop := startRegistry(t, dir)
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV1), 200, `{"id":1}`)
+	r.expect("POST", "/subjects/s/versions", schemaBody(userV2), 200, `{"id":2}`)
+	r.expect("PUT", "/config/s", map[string]any{"compatibility": "FULL"}, 200, `{"compatibility":"FULL"}`)
+	r.expect("DELETE", "/subjects/s/versions/1", nil, 200, `1`)
+	stop()
+
+	r, stop = startRegistry(t, dir)
+	defer stop()
+	r.expect("GET", "/subjects/s/versions?deleted=true", nil, 200, `[1,2]`)
+	r.expect("GET", "/subjects/s/versions", nil, 200, `[2]`)
+	r.expect("GET", "/config/s", nil, 200, `{"compatibilityLevel":"FULL"}`)
+	r.expect("POST", "/subjects/t/versions", schemaBody(`"bytes"`), 200, `{"id":3}`)
+}
