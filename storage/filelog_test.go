@@ -765,6 +765,40 @@ func TestFileLogCompactWhileAppendingAndFollowing(t *testing.T) {
 	}
 }
 
+func TestFileLogFollowerBehindSeveralCompactions(t *testing.T) {
+	l, _ := openTestFileLog(t, t.TempDir(), FileLogOptions{CompactMinBytes: -1})
+	mustAppend(t, l, logRec("k", "v0"))
+	entered, resume := make(chan struct{}), make(chan struct{})
+	var got []Record
+	done := make(chan error, 1)
+	go func() {
+		done <- l.Follow(context.Background(), 0, func(r Record) error {
+			if r.Offset == 0 {
+				close(entered)
+				<-resume
+			}
+			got = append(got, r)
+			if r.Offset == 3 {
+				return errFollowCaughtUp
+			}
+			return nil
+		})
+	}()
+	<-entered
+	// The follower holds the first file while three more come and go.
+	for i := 1; i <= 3; i++ {
+		mustAppend(t, l, logRec("k", fmt.Sprintf("v%d", i)))
+		if err := l.Compact(); err != nil {
+			t.Fatalf("Compact: %v", err)
+		}
+	}
+	close(resume)
+	if err := <-done; !errors.Is(err, errFollowCaughtUp) {
+		t.Fatalf("Follow: %v", err)
+	}
+	checkLogRecords(t, got, numbered(0, logRec("k", "v0"), logRec("k", "v1"), logRec("k", "v2"), logRec("k", "v3")))
+}
+
 func TestFileLogCompactsAutomatically(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, logFileName)
