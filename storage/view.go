@@ -54,9 +54,9 @@ type Content struct {
 	Metadata   json.RawMessage
 	RuleSet    json.RawMessage
 	Hash       ContentHash
-	// versions counts the subject versions holding this content; the
-	// content is forgotten (its id no longer found) when none do.
-	versions int
+	// holders are the subject versions holding this content; the content
+	// is forgotten (its id no longer found) when none do.
+	holders []*Version
 }
 
 // Version is one version of a subject. Values handed out by the view are
@@ -241,7 +241,6 @@ func (v *View) putVersion(sv *SchemaValue) {
 			"subject", sv.Subject, "version", sv.Version, "id", sv.ID)
 		return
 	}
-	content.versions++
 	s := v.subjects[sv.Subject]
 	if s == nil {
 		s = &subjectState{versions: map[int]*Version{}, byHash: map[ContentHash][]*Version{}}
@@ -249,6 +248,7 @@ func (v *View) putVersion(sv *SchemaValue) {
 	}
 	ver := &Version{Subject: sv.Subject, Version: sv.Version, Deleted: sv.Deleted, Content: content}
 	s.versions[sv.Version] = ver
+	content.holders = append(content.holders, ver)
 	s.byHash[hash] = append(s.byHash[hash], ver)
 	for _, r := range content.References {
 		k := refKey{r.Subject, r.Version}
@@ -282,8 +282,8 @@ func (v *View) removeVersion(subject string, version int) {
 			delete(v.referencedBy, k)
 		}
 	}
-	ver.Content.versions--
-	if ver.Content.versions == 0 {
+	ver.Content.holders = slices.DeleteFunc(ver.Content.holders, func(o *Version) bool { return o == ver })
+	if len(ver.Content.holders) == 0 {
 		delete(v.byID, ver.ID)
 		if v.byHash[ver.Hash] == ver.Content {
 			delete(v.byHash, ver.Hash)
@@ -487,13 +487,9 @@ func (v *View) VersionsByID(id int, withDeleted bool) []Version {
 		return nil
 	}
 	var out []Version
-	// Versions holding this content are found through each subject's
-	// hash index, so the cost grows with the subjects, not the versions.
-	for _, s := range v.subjects {
-		for _, ver := range s.byHash[c.Hash] {
-			if ver.Content == c && (withDeleted || !ver.Deleted) {
-				out = append(out, *ver)
-			}
+	for _, ver := range c.holders {
+		if withDeleted || !ver.Deleted {
+			out = append(out, *ver)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
