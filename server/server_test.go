@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -34,8 +35,7 @@ func startRegistry(t *testing.T, dir string) (*testRegistry, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Log: log, View: view, Formats: []formats.Format{avro.New(avro.Limits{})},
-		MaxBodyBytes: 1 << 20})
+	srv, err := server.New(server.Config{Log: log, View: view, Formats: []formats.Format{avro.New(avro.Limits{})}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestErrors(t *testing.T) {
 	r.expectCode("POST", "/subjects/s/versions", `{"schema":"\"string\"","bogus":1}`, 422, 422)
 	r.expectCode("POST", "/subjects/s/versions", `{"schema":5}`, 422, 422)
 	r.expectCode("POST", "/subjects/s/versions", `{"schema":"\"int\""}{}`, 400, 400)
-	r.expectCode("POST", "/subjects/s/versions", `{"schema":"`+strings.Repeat("x", 2<<20)+`"}`, 413, 413)
+	r.expectCode("POST", "/subjects/s/versions", `{"schema":"`+strings.Repeat("x", 17<<20)+`"}`, 413, 413)
 	r.expectCode("GET", "/subjects/"+strings.Repeat("a", 2000)+"/versions", nil, 422, 42208)
 	r.expectCode("GET", "/subjects/%ff%fe/versions", nil, 422, 42208)
 	r.expectCode("GET", "/no/such/route", nil, 404, 404)
@@ -323,4 +323,33 @@ func TestStateSurvivesRestart(t *testing.T) {
 	r.expect("GET", "/subjects/s/versions", nil, 200, `[2]`)
 	r.expect("GET", "/config/s", nil, 200, `{"compatibilityLevel":"FULL"}`)
 	r.expect("POST", "/subjects/t/versions", schemaBody(`"bytes"`), 200, `{"id":3}`)
+}
+
+// TestHostileSchemas sends schemas built to exhaust a parser: each is either
+// registered or refused with 42201, and the server keeps answering.
+func TestHostileSchemas(t *testing.T) {
+	r := newRegistry(t)
+	deep := strings.Repeat(`{"type":"array","items":`, 10_000) + `"int"` + strings.Repeat(`}`, 10_000)
+	symbols := make([]string, 100_000)
+	for i := range symbols {
+		symbols[i] = fmt.Sprintf("S%d", i)
+	}
+	enum, _ := json.Marshal(map[string]any{"type": "enum", "name": "E", "symbols": symbols})
+	fields := make([]map[string]any, 20_000)
+	for i := range fields {
+		fields[i] = map[string]any{"name": fmt.Sprintf("f%d", i), "type": "int"}
+	}
+	wide, _ := json.Marshal(map[string]any{"type": "record", "name": "W", "fields": fields})
+	for name, schema := range map[string]string{
+		"10,000 levels of nesting": deep,
+		"100,000 enum symbols":     string(enum),
+		"20,000 fields":            string(wide),
+		"deep JSON default":        `{"type":"record","name":"D","fields":[{"name":"a","type":"int","default":` + strings.Repeat("[", 100_000) + `}]}`,
+	} {
+		status, body := r.call("POST", "/subjects/hostile-"+strings.Fields(name)[0]+"/versions", map[string]any{"schema": schema})
+		if status != 200 && !strings.Contains(body, `"error_code":42201`) {
+			t.Errorf("%s: %d %.300s", name, status, body)
+		}
+	}
+	r.expect("GET", "/mode", nil, 200, `{"mode":"READWRITE"}`)
 }
