@@ -33,36 +33,15 @@ type configRequest struct {
 	OverrideRuleSet    json.RawMessage `json:"overrideRuleSet,omitempty"`
 }
 
-// configResponse is a configuration as GET /config returns it.
-type configResponse struct {
-	Alias               string          `json:"alias,omitempty"`
-	AliasForDeks        string          `json:"aliasForDeks,omitempty"`
-	Normalize           *bool           `json:"normalize,omitempty"`
-	ValidateFields      *bool           `json:"validateFields,omitempty"`
-	ValidateNewSchemas  *bool           `json:"validateNewSchemas,omitempty"`
-	ValidateRules       *bool           `json:"validateRules,omitempty"`
-	CompatibilityLevel  string          `json:"compatibilityLevel,omitempty"`
-	CompatibilityPolicy string          `json:"compatibilityPolicy,omitempty"`
-	CompatibilityGroup  string          `json:"compatibilityGroup,omitempty"`
-	DefaultMetadata     json.RawMessage `json:"defaultMetadata,omitempty"`
-	OverrideMetadata    json.RawMessage `json:"overrideMetadata,omitempty"`
-	DefaultRuleSet      json.RawMessage `json:"defaultRuleSet,omitempty"`
-	OverrideRuleSet     json.RawMessage `json:"overrideRuleSet,omitempty"`
-}
-
-func toConfigResponse(c storage.ConfigValue) configResponse {
-	return configResponse{
-		Alias: c.Alias, AliasForDeks: c.AliasForDeks, Normalize: c.Normalize, ValidateFields: c.ValidateFields,
-		ValidateNewSchemas: c.ValidateNewSchemas, ValidateRules: c.ValidateRules,
-		CompatibilityLevel: c.CompatibilityLevel, CompatibilityPolicy: c.CompatibilityPolicy,
-		CompatibilityGroup: c.CompatibilityGroup,
-		DefaultMetadata:    c.DefaultMetadata, OverrideMetadata: c.OverrideMetadata,
-		DefaultRuleSet: c.DefaultRuleSet, OverrideRuleSet: c.OverrideRuleSet,
-	}
+// configResponse is a configuration as GET /config returns it: the stored
+// value without its subject.
+func configResponse(c storage.ConfigValue) storage.ConfigValue {
+	c.Subject = ""
+	return c
 }
 
 func (s *Server) getGlobalConfig(c echo.Context) error {
-	return writeJSON(c, http.StatusOK, toConfigResponse(s.registry.effectiveConfig("")))
+	return writeJSON(c, http.StatusOK, configResponse(s.registry.effectiveConfig("")))
 }
 
 func (s *Server) getSubjectConfig(c echo.Context) error {
@@ -71,10 +50,10 @@ func (s *Server) getSubjectConfig(c echo.Context) error {
 		return apiErr
 	}
 	if cfg, ok := s.registry.view.Config(subject); ok {
-		return writeJSON(c, http.StatusOK, toConfigResponse(cfg))
+		return writeJSON(c, http.StatusOK, configResponse(cfg))
 	}
 	if boolQuery(c, "defaultToGlobal") {
-		return writeJSON(c, http.StatusOK, toConfigResponse(s.registry.effectiveConfig("")))
+		return writeJSON(c, http.StatusOK, configResponse(s.registry.effectiveConfig("")))
 	}
 	return errSubjectCompatNotConfigured(subject)
 }
@@ -137,7 +116,7 @@ func (s *Server) deleteConfig(c echo.Context, subject string) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	return writeJSON(c, http.StatusOK, toConfigResponse(old))
+	return writeJSON(c, http.StatusOK, configResponse(old))
 }
 
 // modeBody is the body and answer of the mode API.
