@@ -107,7 +107,7 @@ func (f *Format) parse(text string, deps []formats.Dependency, strict bool) (*Sc
 			return nil, err
 		}
 	}
-	tree, err := toHamba(root)
+	tree, err := toHamba(root, p.values)
 	if err != nil {
 		return nil, err
 	}

@@ -2,22 +2,30 @@ package avro
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	havro "github.com/hamba/avro/v2"
 )
 
-// hambaBudget bounds the work spent converting default values for hamba:
-// each value costs one unit, each byte of a fixed value (which hamba
-// allocates) one more. Past it, defaults are left out of the hamba tree.
-const hambaBudget = 8 << 20
+// hambaBudgetBase and hambaBudgetPerValue bound the work spent converting
+// default values for hamba, which wants a record default with every field
+// filled in: filling them from the fields' own defaults grows without
+// bound for records whose fields default to records of the same kind. Each
+// converted value costs one unit, each byte of a fixed value (which hamba
+// allocates) one more. Past the budget, defaults are left out.
+const (
+	hambaBudgetBase     = 1 << 16
+	hambaBudgetPerValue = 4
+)
 
 // toHamba builds the hamba/avro form of a parsed schema, with its
 // constructors rather than its parser: the schema is already checked the
 // way Java checks it, and only needs to be made acceptable to hamba where
-// hamba is stricter (names, default values).
-func toHamba(root *node) (tree havro.Schema, err error) {
+// hamba is stricter (names, default values). values is the number of JSON
+// values of the texts parsed, which scales the budget for defaults.
+func toHamba(root *node, values int) (tree havro.Schema, err error) {
 	// hamba is third-party code; whatever it might still panic on becomes
 	// an error.
 	defer func() {
@@ -25,7 +33,8 @@ func toHamba(root *node) (tree havro.Schema, err error) {
 			tree, err = nil, fmt.Errorf("Schema not supported: %v", r)
 		}
 	}()
-	b := &hambaBuilder{named: make(map[*node]havro.NamedSchema), budget: hambaBudget}
+	budget := hambaBudgetBase + hambaBudgetPerValue*values
+	b := &hambaBuilder{named: make(map[string]havro.NamedSchema), budget: budget}
 	tree, err = b.build(root)
 	if err != nil {
 		return nil, fmt.Errorf("Schema not supported: %w", err)
@@ -34,13 +43,17 @@ func toHamba(root *node) (tree havro.Schema, err error) {
 }
 
 type hambaBuilder struct {
-	named  map[*node]havro.NamedSchema
+	// named holds the named types built, by full name: a name defined
+	// twice (alike, as Java requires) is one type for hamba.
+	named  map[string]havro.NamedSchema
 	budget int
 }
 
 func (b *hambaBuilder) build(n *node) (havro.Schema, error) {
-	if s, ok := b.named[n]; ok {
-		return havro.NewRefSchema(s), nil
+	if n.isNamed() {
+		if s, ok := b.named[n.name.full()]; ok {
+			return havro.NewRefSchema(s), nil
+		}
 	}
 	props := havro.WithProps(hambaProps(n.props))
 	switch n.kind {
@@ -79,7 +92,7 @@ func (b *hambaBuilder) build(n *node) (havro.Schema, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.named[n] = enum
+		b.named[n.name.full()] = enum
 		return enum, nil
 	case kindFixed:
 		fixed, err := havro.NewFixedSchema(hambaName(n.name.simple), hambaNamespace(n.name.space), n.size,
@@ -87,7 +100,7 @@ func (b *hambaBuilder) build(n *node) (havro.Schema, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.named[n] = fixed
+		b.named[n.name.full()] = fixed
 		return fixed, nil
 	default:
 		return havro.NewPrimitiveSchema(havro.Type(n.kind.String()), hambaLogical(n), props), nil
@@ -107,7 +120,7 @@ func (b *hambaBuilder) record(n *node, props havro.SchemaOption) (havro.Schema, 
 	if err != nil {
 		return nil, err
 	}
-	b.named[n] = rec
+	b.named[n.name.full()] = rec
 	for i, f := range n.fields {
 		typ, err := b.build(f.typ)
 		if err != nil {
@@ -185,7 +198,11 @@ func (b *hambaBuilder) value(t *node, v *jsonValue) (any, bool) {
 		}
 		return v.str, v.kind == jsonString && latin1(v.str) == v.str
 	case kindEnum:
-		return hambaName(v.str), v.kind == jsonString && containsString(t.symbols, v.str)
+		// hamba looks the symbol up one by one.
+		if v.kind != jsonString || !b.spend(len(t.symbols)) {
+			return nil, false
+		}
+		return hambaName(v.str), slices.Contains(t.symbols, v.str)
 	case kindUnion:
 		return b.value(t.types[0], v)
 	case kindArray:

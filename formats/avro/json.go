@@ -145,28 +145,31 @@ type jsonParser struct {
 	src      string
 	pos      int
 	maxDepth int
+	// values counts the values parsed.
+	values int
 }
 
-// parseJSON parses one JSON document nested at most maxDepth containers deep.
-// Like Java Avro's parser it refuses anything but blank characters after the
-// value, comments included.
-func parseJSON(src string, maxDepth int) (*jsonValue, error) {
+// parseJSON parses one JSON document nested at most maxDepth containers deep
+// and returns it with the number of values it holds. Like Java Avro's parser
+// it refuses anything but blank characters after the value, comments
+// included.
+func parseJSON(src string, maxDepth int) (*jsonValue, int, error) {
 	p := &jsonParser{src: src, maxDepth: maxDepth}
 	if err := p.skipSpace(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if p.pos == len(p.src) {
-		return nil, errors.New("Empty schema")
+		return nil, 0, errors.New("Empty schema")
 	}
 	root, err := p.parseValue()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	rest := strings.TrimFunc(p.src[p.pos:], func(r rune) bool { return r <= ' ' })
 	if rest != "" {
-		return nil, fmt.Errorf("Dangling content after end of schema: %s", abbreviate(rest))
+		return nil, 0, fmt.Errorf("Dangling content after end of schema: %s", abbreviate(rest))
 	}
-	return root, nil
+	return root, p.values, nil
 }
 
 // errorf returns a syntax error located at the current position.
@@ -231,6 +234,7 @@ func (p *jsonParser) parseValue() (*jsonValue, error) {
 		if err := p.skipSpace(); err != nil {
 			return nil, err
 		}
+		p.values++
 		var done *jsonValue
 		if p.pos == len(p.src) {
 			return nil, p.errorf("unexpected end of input")

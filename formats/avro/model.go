@@ -32,7 +32,12 @@ var kindNames = [...]string{
 	kindUnion: "union", kindFixed: "fixed",
 }
 
-func (k kind) String() string { return kindNames[k] }
+func (k kind) String() string {
+	if k == kindUnresolved {
+		return "unresolved"
+	}
+	return kindNames[k]
+}
 
 // primitiveKinds are the primitive type names, which are never looked up as
 // named types.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // errNotNormalizable is returned for the few schemas Confluent's
@@ -260,7 +261,8 @@ func javaObject(v *jsonValue, t *node) (*jsonValue, error) {
 		}
 	case jsonArray:
 		var items *node
-		if t != nil {
+		if t != nil && len(v.items) > 0 {
+			// Java asks the type for its items only once there is one.
 			if t.kind != kindArray {
 				return nil, fmt.Errorf("%w: array default for a %s", errNotNormalizable, t.kind)
 			}
@@ -371,22 +373,27 @@ func sortedUTF16(list []string) []string {
 // compareUTF16 compares strings as Java's String.compareTo does, by UTF-16
 // code units, which orders characters beyond U+FFFF before U+E000..U+FFFF.
 func compareUTF16(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	for i := 0; i < len(ra) && i < len(rb); i++ {
-		if ra[i] == rb[i] {
-			continue
-		}
-		ua, ub := utf16Units(ra[i]), utf16Units(rb[i])
-		for j := 0; j < len(ua) && j < len(ub); j++ {
-			if ua[j] != ub[j] {
-				return int(ua[j]) - int(ub[j])
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			ua, ub := utf16Units(ra), utf16Units(rb)
+			if ua[0] != ub[0] {
+				return int(ua[0]) - int(ub[0])
 			}
+			return int(ua[1]) - int(ub[1])
 		}
-		return len(ua) - len(ub)
+		a, b = a[na:], b[nb:]
 	}
-	return len(ra) - len(rb)
+	return len(a) - len(b)
 }
 
-func utf16Units(r rune) []uint16 {
-	return utf16.AppendRune(nil, r)
+// utf16Units returns the UTF-16 code units of r, the second 0 for a
+// character of the Basic Multilingual Plane.
+func utf16Units(r rune) [2]rune {
+	if r < 0x10000 {
+		return [2]rune{r, 0}
+	}
+	high, low := utf16.EncodeRune(r)
+	return [2]rune{high, low}
 }

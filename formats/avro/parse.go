@@ -43,6 +43,8 @@ type parser struct {
 	done map[*node]bool
 	// count is the number of named types, fields and enum symbols so far.
 	count int
+	// values is the number of JSON values in the texts so far.
+	values int
 	// defaults checks default values.
 	defaults defaultChecker
 }
@@ -57,10 +59,11 @@ func (p *parser) parseText(text string) (*node, error) {
 	if len(text) > p.limits.MaxSchemaBytes {
 		return nil, fmt.Errorf("Schema is %d bytes long, more than the limit of %d", len(text), p.limits.MaxSchemaBytes)
 	}
-	doc, err := parseJSON(text, p.limits.MaxDepth)
+	doc, values, err := parseJSON(text, p.limits.MaxDepth)
 	if err != nil {
 		return nil, err
 	}
+	p.values += values
 	p.defaults.reset()
 	root, err := p.parseSchema(doc, "")
 	if err != nil {
@@ -181,25 +184,18 @@ func (p *parser) finishNamed(v *jsonValue, n *node, reserved map[string]bool) er
 	if err != nil {
 		return err
 	}
+	seen := make(map[string]bool, len(aliases))
 	for _, a := range aliases {
 		alias := newName(a, n.name.space)
 		if err := p.validateName(alias.simple); err != nil {
 			return err
 		}
-		if !containsName(n.aliases, alias) {
+		if !seen[alias.full()] {
+			seen[alias.full()] = true
 			n.aliases = append(n.aliases, alias)
 		}
 	}
 	return p.define(n)
-}
-
-func containsName(names []name, n name) bool {
-	for _, m := range names {
-		if m.full() == n.full() {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *parser) parseRecord(v *jsonValue, space string, isError bool) (*node, error) {
@@ -278,21 +274,14 @@ func (p *parser) parseField(v *jsonValue, space string) (*field, error) {
 	if err != nil {
 		return nil, err
 	}
+	seen := make(map[string]bool, len(aliases))
 	for _, a := range aliases {
-		if !containsString(f.aliases, a) {
+		if !seen[a] {
+			seen[a] = true
 			f.aliases = append(f.aliases, a)
 		}
 	}
 	return f, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, t := range list {
-		if t == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *parser) parseEnum(v *jsonValue, space string) (*node, error) {

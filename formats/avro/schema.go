@@ -1,6 +1,7 @@
 package avro
 
 import (
+	"fmt"
 	"strings"
 
 	havro "github.com/hamba/avro/v2"
@@ -33,10 +34,10 @@ func (s *Schema) Canonical() string { return s.canonical }
 // Avro returns the schema as a hamba/avro tree with every reference
 // resolved: a named type is given in full where first met and as a
 // *havro.RefSchema afterwards. Names Java accepts but hamba does not (in
-// stored schemas) are given with their invalid characters escaped as
-// _XX_; a default value hamba cannot hold (Java accepts, for instance, a
-// union default that suits any branch) is replaced by a stand-in of the
-// right type, so that the field still has a default.
+// stored schemas, and in aliases) have their offending characters written
+// as _XX_ in hexadecimal; a default value hamba cannot hold (Java accepts,
+// for instance, a union default that suits any branch) is replaced by a
+// stand-in of the field's type, so that the field still has a default.
 func (s *Schema) Avro() havro.Schema { return s.tree }
 
 // Normalize returns the schema in Confluent's normalized form
@@ -57,14 +58,21 @@ func (s *Schema) Normalize() formats.Schema {
 	return normalized
 }
 
-// Formatted returns the schema in one of Confluent's Avro output formats:
-// "" and "default" give the canonical text, "resolved" the text with the
-// referenced types written in full. Like Confluent, which ignores formats
-// it does not know for the sake of forward compatibility, any other format
-// gives the canonical text as well; the comparison ignores case.
+// Formatted returns the schema in one of Confluent's Avro output formats
+// (AvroSchema.formattedString): "", blank and "default" give the canonical
+// text, "resolved" the text with the referenced types written in full; the
+// name's case does not matter. Any other format is formats.ErrUnknownFormat
+// (for which Confluent, for the sake of forward compatibility, answers with
+// the canonical text).
 func (s *Schema) Formatted(format string) (string, error) {
-	if strings.ToLower(format) == "resolved" {
+	if strings.TrimSpace(format) == "" {
+		return s.canonical, nil
+	}
+	switch strings.ToLower(format) {
+	case "default":
+		return s.canonical, nil
+	case "resolved":
 		return printResolved(s.root), nil
 	}
-	return s.canonical, nil
+	return "", fmt.Errorf("%w %q for Avro schemas", formats.ErrUnknownFormat, format)
 }
