@@ -57,6 +57,11 @@ type Format interface {
 	// Parse parses text, resolving the names it uses from deps. The error of
 	// an invalid schema says what is wrong and is shown to the client as is.
 	Parse(text string, deps []Dependency) (Schema, error)
+	// ParseStored parses a schema that is already registered, as leniently
+	// as Confluent reads back what it stored: rules that only newer
+	// versions enforce on new registrations are not applied, so schemas
+	// registered long ago keep replaying and comparing.
+	ParseStored(text string, deps []Dependency) (Schema, error)
 }
 
 // ErrUnknownFormat is returned by Schema.Formatted for a format name the

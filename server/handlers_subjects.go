@@ -245,7 +245,7 @@ func (s *Server) testCompatibility(c echo.Context, oneVersion bool) error {
 	in := req.input()
 	normalize := boolQuery(c, "normalize") || s.registry.normalizeByDefault(subject)
 	var messages []string
-	parsed, apiErr := s.registry.parse(subject, &in, normalize)
+	parsed, apiErr := s.registry.parse(subject, &in, normalize, true)
 	if apiErr != nil {
 		if !verbose {
 			return apiErr

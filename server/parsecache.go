@@ -9,10 +9,11 @@ import (
 )
 
 // parseKey identifies a parse: the format, the text, the dependencies it
-// resolves against and whether it is normalized.
+// resolves against, whether it is normalized and whether it is parsed as a
+// stored schema.
 type parseKey [sha256.Size]byte
 
-func newParseKey(schemaType, text string, deps []formats.Dependency, normalize bool) parseKey {
+func newParseKey(schemaType, text string, deps []formats.Dependency, normalize, stored bool) parseKey {
 	h := sha256.New()
 	write := func(s string) {
 		h.Write([]byte(strconv.Itoa(len(s))))
@@ -21,6 +22,7 @@ func newParseKey(schemaType, text string, deps []formats.Dependency, normalize b
 	}
 	write(schemaType)
 	write(strconv.FormatBool(normalize))
+	write(strconv.FormatBool(stored))
 	write(text)
 	for _, d := range deps {
 		write(d.Name)
@@ -90,12 +92,17 @@ func newParseCache(schemas, canonicals int) *parseCache {
 }
 
 // parse parses text with format, normalized when asked, through the cache.
-func (c *parseCache) parse(format formats.Format, text string, deps []formats.Dependency, normalize bool) (formats.Schema, error) {
-	key := newParseKey(format.Type(), text, deps, normalize)
+// stored selects the lenient parse of schemas already registered.
+func (c *parseCache) parse(format formats.Format, text string, deps []formats.Dependency, normalize, stored bool) (formats.Schema, error) {
+	key := newParseKey(format.Type(), text, deps, normalize, stored)
 	if s, ok := c.schemas.get(key); ok {
 		return s, nil
 	}
-	s, err := format.Parse(text, deps)
+	parse := format.Parse
+	if stored {
+		parse = format.ParseStored
+	}
+	s, err := parse(text, deps)
 	if err != nil {
 		return nil, err
 	}
@@ -103,12 +110,14 @@ func (c *parseCache) parse(format formats.Format, text string, deps []formats.De
 		s = s.Normalize()
 	}
 	c.schemas.put(key, s)
-	c.canonicals.put(key, canonicalText{s.Type(), s.Canonical()})
+	// The canonical text does not depend on how strictly the schema was
+	// parsed, so both kinds of parse share one entry.
+	c.canonicals.put(newParseKey(format.Type(), text, deps, normalize, false), canonicalText{s.Type(), s.Canonical()})
 	return s, nil
 }
 
 // canonical returns the type and canonical text of a schema parsed before,
 // without parsing it again.
 func (c *parseCache) canonical(format formats.Format, text string, deps []formats.Dependency, normalize bool) (canonicalText, bool) {
-	return c.canonicals.get(newParseKey(format.Type(), text, deps, normalize))
+	return c.canonicals.get(newParseKey(format.Type(), text, deps, normalize, false))
 }

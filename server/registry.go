@@ -201,8 +201,10 @@ type parsedInput struct {
 }
 
 // parse resolves the input's references and parses it, normalized when
-// asked, returning 42201 for anything invalid.
-func (r *registry) parse(subject string, in *schemaInput, normalize bool) (parsedInput, *Error) {
+// asked, returning 42201 for anything invalid. Like Confluent, only schemas
+// about to be registered as new are held to the strict rules (isNew);
+// lookups and imports parse them as stored schemas are parsed.
+func (r *registry) parse(subject string, in *schemaInput, normalize, strict bool) (parsedInput, *Error) {
 	format := r.formats[in.schemaType()]
 	invalid := func(detail string) *Error {
 		return errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type %s, details: %s",
@@ -215,7 +217,7 @@ func (r *registry) parse(subject string, in *schemaInput, normalize bool) (parse
 	if apiErr != nil {
 		return parsedInput{}, apiErr
 	}
-	s, err := r.parsed.parse(format, in.Schema, deps, normalize)
+	s, err := r.parsed.parse(format, in.Schema, deps, normalize, !strict)
 	if err != nil {
 		return parsedInput{}, invalid(err.Error())
 	}
@@ -236,7 +238,7 @@ func (r *registry) identify(subject string, in *schemaInput, normalize bool) (st
 			}
 		}
 	}
-	parsed, apiErr := r.parse(subject, in, normalize)
+	parsed, apiErr := r.parse(subject, in, normalize, false)
 	return parsed.hash, apiErr
 }
 
@@ -250,7 +252,7 @@ func (r *registry) resolveReferences(refs []formats.Reference, invalid func(stri
 	var visit func(ref formats.Reference, depth int) *Error
 	visit = func(ref formats.Reference, depth int) *Error {
 		if ref.Subject == "" || ref.Name == "" {
-			return invalid("reference must have a name and a subject")
+			return invalid(fmt.Sprintf("Invalid reference: {name='%s', subject='%s', version=%d}", ref.Name, ref.Subject, ref.Version))
 		}
 		version := ref.Version
 		var ver storage.Version
@@ -264,7 +266,7 @@ func (r *registry) resolveReferences(refs []formats.Reference, invalid func(stri
 			ver, ok = r.view.Version(ref.Subject, version)
 		}
 		if !ok {
-			return invalid(fmt.Sprintf("reference %s to subject %s version %d not found", ref.Name, ref.Subject, version))
+			return invalid(fmt.Sprintf("No schema reference found for subject \"%s\" and version %d", ref.Subject, version))
 		}
 		key := fmt.Sprintf("%s\x00%d", ver.Subject, ver.Version)
 		if done[key] {
@@ -305,7 +307,7 @@ func (r *registry) schemaFor(ver storage.Version, normalize bool) (formats.Schem
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	return r.parsed.parse(format, ver.Schema, deps, normalize)
+	return r.parsed.parse(format, ver.Schema, deps, normalize, true)
 }
 
 // checkCompatibility checks a parsed schema against the given versions
@@ -391,7 +393,7 @@ func (r *registry) register(ctx context.Context, subject string, req *registerRe
 		latest := live[len(live)-1]
 		req.Schema, req.SchemaType, req.References = latest.Schema, latest.Type, latest.References
 	}
-	parsed, apiErr := r.parse(subject, &req.schemaInput, normalize)
+	parsed, apiErr := r.parse(subject, &req.schemaInput, normalize, !importing)
 	if apiErr != nil {
 		return 0, apiErr
 	}
@@ -506,7 +508,7 @@ func (r *registry) lookup(subject string, in *schemaInput, normalize, withDelete
 		return ver, nil
 	}
 	if normalize {
-		parsed, apiErr := r.parse(subject, in, true)
+		parsed, apiErr := r.parse(subject, in, true, false)
 		if apiErr != nil {
 			return storage.Version{}, apiErr
 		}

@@ -353,3 +353,19 @@ func TestHostileSchemas(t *testing.T) {
 	}
 	r.expect("GET", "/mode", nil, 200, `{"mode":"READWRITE"}`)
 }
+
+// TestLegacySchemasStayUsable imports a schema that new registrations may no
+// longer use (a namespace Java's strict name rules refuse): it is found by
+// lookup and re-registration, and new versions are checked against it.
+func TestLegacySchemasStayUsable(t *testing.T) {
+	r := newRegistry(t)
+	legacy := `{"type":"record","name":"R","namespace":"my-company","fields":[{"name":"a","type":"int"}]}`
+	r.expectCode("POST", "/subjects/fresh/versions", schemaBody(legacy), 422, 42201)
+	r.expect("PUT", "/mode/old", map[string]any{"mode": "IMPORT"}, 200, `{"mode":"IMPORT"}`)
+	r.expect("POST", "/subjects/old/versions", map[string]any{"schema": legacy, "id": 10, "version": 1}, 200, `{"id":10}`)
+	r.expect("DELETE", "/mode/old", nil, 200, `{"mode":"IMPORT"}`)
+	r.expect("POST", "/subjects/old/versions", schemaBody(legacy), 200, `{"id":10}`)
+	r.expect("POST", "/subjects/old", schemaBody(legacy), 200, `{"subject":"old","version":1,"id":10,"schema":`+quote(legacy)+`}`)
+	incompatible := `{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}`
+	r.expectCode("POST", "/subjects/old/versions", schemaBody(incompatible), 409, 409)
+}
