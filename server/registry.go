@@ -613,15 +613,12 @@ func (r *registry) deleteSubject(ctx context.Context, subject string, permanent 
 	unlock := r.lockSubject(subject)
 	defer unlock()
 	versions := r.view.Versions(subject, permanent)
-	if len(r.view.ReferencingSubjects(subject, permanent)) > 0 {
-		for _, v := range versions {
-			if len(r.view.ReferencedBy(subject, v.Version, permanent)) > 0 {
-				return nil, errReferenceExists(subject, v.Version)
-			}
-		}
-	}
 	deleted := make([]int, 0, len(versions))
 	for _, v := range versions {
+		// References from within the subject go with it.
+		if len(r.view.ReferencingSubjects(subject, v.Version, permanent)) > 0 {
+			return nil, errReferenceExists(subject, v.Version)
+		}
 		if permanent && !v.Deleted {
 			return nil, errSubjectNotSoftDeleted(subject)
 		}

@@ -240,6 +240,12 @@ func TestReferences(t *testing.T) {
 	r.expect("GET", "/subjects/address/versions/1/referencedby", nil, 200, `[2]`)
 	r.expectCode("DELETE", "/subjects/address/versions/1", nil, 422, 42206)
 	r.expectCode("DELETE", "/subjects/address", nil, 422, 42206)
+	// References within one subject do not hold the subject back.
+	r.expect("PUT", "/config/address", map[string]any{"compatibility": "NONE"}, 200, `{"compatibility":"NONE"}`)
+	r.expect("POST", "/subjects/address/versions", map[string]any{"schema": strings.Replace(person, "Person", "Other", 1),
+		"references": []map[string]any{{"name": "example.Address", "subject": "address", "version": 1}}}, 200, `{"id":3}`)
+	r.expect("DELETE", "/subjects/person", nil, 200, `[1]`)
+	r.expect("DELETE", "/subjects/address", nil, 200, `[1,2]`)
 	// Without its reference the schema does not parse.
 	r.expectCode("POST", "/subjects/person2/versions", schemaBody(person), 422, 42201)
 	r.expectCode("POST", "/subjects/person2/versions", map[string]any{"schema": person,

@@ -520,19 +520,14 @@ func (v *View) ReferencedBy(subject string, version int, withDeleted bool) []int
 }
 
 // ReferencingSubjects returns the subjects, other than subject itself, with
-// a version that references a version of subject.
-func (v *View) ReferencingSubjects(subject string, withDeleted bool) []string {
+// a version that references the given version of subject.
+func (v *View) ReferencingSubjects(subject string, version int, withDeleted bool) []string {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	set := map[string]bool{}
-	for k, referrers := range v.referencedBy {
-		if k.subject != subject {
-			continue
-		}
-		for ver := range referrers {
-			if ver.Subject != subject && (withDeleted || !ver.Deleted) {
-				set[ver.Subject] = true
-			}
+	for ver := range v.referencedBy[refKey{subject, version}] {
+		if ver.Subject != subject && (withDeleted || !ver.Deleted) {
+			set[ver.Subject] = true
 		}
 	}
 	out := make([]string, 0, len(set))

@@ -158,7 +158,7 @@ func TestViewReferences(t *testing.T) {
 	if got := v.ReferencedBy("a", 1, true); !slices.Equal(got, []int{2, 3}) {
 		t.Errorf("all referrers: %v", got)
 	}
-	if got := v.ReferencingSubjects("a", true); !slices.Equal(got, []string{"b", "c"}) {
+	if got := v.ReferencingSubjects("a", 1, true); !slices.Equal(got, []string{"b", "c"}) {
 		t.Errorf("referencing subjects: %v", got)
 	}
 }
