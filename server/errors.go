@@ -78,9 +78,11 @@ func errSubjectNotSoftDeleted(subject string) *Error {
 		"Subject '%s' was not deleted first before being permanently deleted", subject)
 }
 
-func errVersionSoftDeleted(subject string, version int) *Error {
+// errVersionSoftDeleted names the version as the client wrote it ("latest"
+// stays "latest"), as Confluent does.
+func errVersionSoftDeleted(subject, version string) *Error {
 	return newError(http.StatusNotFound, codeVersionSoftDeleted,
-		"Subject '%s' Version %d was soft deleted.Set permanent=true to delete permanently", subject, version)
+		"Subject '%s' Version %s was soft deleted.Set permanent=true to delete permanently", subject, version)
 }
 
 func errVersionNotSoftDeleted(subject string, version int) *Error {

@@ -176,7 +176,7 @@ func (s *Server) deleteVersion(c echo.Context) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	deleted, apiErr := s.registry.deleteVersion(requestContext(c), subject, version, boolQuery(c, "permanent"))
+	deleted, apiErr := s.registry.deleteVersion(requestContext(c), subject, version, c.Param("version"), boolQuery(c, "permanent"))
 	if apiErr != nil {
 		return apiErr
 	}

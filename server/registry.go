@@ -524,8 +524,9 @@ func (r *registry) lookup(subject string, in *schemaInput, normalize, withDelete
 	return storage.Version{}, errSchemaNotFound()
 }
 
-// deleteVersion soft- or permanently deletes one version.
-func (r *registry) deleteVersion(ctx context.Context, subject string, version int, permanent bool) (int, *Error) {
+// deleteVersion soft- or permanently deletes one version; asked names it
+// as the client did, for messages.
+func (r *registry) deleteVersion(ctx context.Context, subject string, version int, asked string, permanent bool) (int, *Error) {
 	if apiErr := r.checkWritable(subject); apiErr != nil {
 		return 0, apiErr
 	}
@@ -536,7 +537,7 @@ func (r *registry) deleteVersion(ctx context.Context, subject string, version in
 		return 0, apiErr
 	}
 	if !permanent && ver.Deleted {
-		return 0, errVersionSoftDeleted(subject, ver.Version)
+		return 0, errVersionSoftDeleted(subject, asked)
 	}
 	if len(r.view.ReferencedBy(subject, ver.Version, permanent)) > 0 {
 		return 0, errReferenceExists(subject, ver.Version)
