@@ -310,6 +310,24 @@ func (r *registry) schemaFor(ver storage.Version, normalize bool) (formats.Schem
 	return r.parsed.parse(format, ver.Schema, deps, normalize, true)
 }
 
+// previousVersions returns the live versions of subject a new version must
+// be compatible with at the subject's level, oldest first: all of them for
+// a transitive level, the latest otherwise, so that registering into a
+// subject with many versions does not copy them all.
+func (r *registry) previousVersions(subject string) []storage.Version {
+	level := r.compatLevel(subject)
+	switch {
+	case level == compat.None:
+		return nil
+	case level.Transitive():
+		return r.view.Versions(subject, false)
+	}
+	if latest, ok := r.view.LatestVersion(subject); ok {
+		return []storage.Version{latest}
+	}
+	return nil
+}
+
 // checkCompatibility checks a parsed schema against the given versions
 // (oldest first) at the subject's level.
 func (r *registry) checkCompatibility(subject string, s formats.Schema, previous []storage.Version, normalize bool) ([]string, *Error) {
@@ -375,22 +393,16 @@ func (r *registry) register(ctx context.Context, subject string, req *registerRe
 	unlock := r.lockSubject(subject)
 	defer unlock()
 
-	all := r.view.Versions(subject, true)
-	var live []storage.Version
-	newVersion := 1
-	for _, v := range all {
-		newVersion = max(newVersion, v.Version+1)
-		if !v.Deleted {
-			live = append(live, v)
-		}
-	}
+	// The next version follows the highest ever given, soft-deleted
+	// versions included, so version numbers are never reused.
+	newVersion := r.view.MaxVersion(subject) + 1
 	if strings.TrimSpace(req.Schema) == "" {
-		if len(live) == 0 || mode == modeImport {
+		latest, ok := r.view.LatestVersion(subject)
+		if !ok || mode == modeImport {
 			return 0, errInvalidSchema("Empty schema")
 		}
 		// Confluent reuses the latest schema when only metadata or rules
 		// change.
-		latest := live[len(live)-1]
 		req.Schema, req.SchemaType, req.References = latest.Schema, latest.Type, latest.References
 	}
 	parsed, apiErr := r.parse(subject, &req.schemaInput, normalize, !importing)
@@ -404,7 +416,7 @@ func (r *registry) register(ctx context.Context, subject string, req *registerRe
 	}
 
 	if mode != modeImport {
-		msgs, apiErr := r.checkCompatibility(subject, parsed.schema, live, normalize)
+		msgs, apiErr := r.checkCompatibility(subject, parsed.schema, r.previousVersions(subject), normalize)
 		if apiErr != nil {
 			return 0, apiErr
 		}
@@ -444,8 +456,8 @@ func (r *registry) register(ctx context.Context, subject string, req *registerRe
 	var recs []storage.Record
 	// Like Confluent, re-registering a soft-deleted schema removes the
 	// deleted versions that held it for good.
-	for _, v := range all {
-		if v.Deleted && v.ID == id && v.Version < version {
+	for _, v := range r.view.VersionsByID(id, true) {
+		if v.Subject == subject && v.Deleted && v.Version < version {
 			recs = append(recs, storage.Record{Key: storage.Key{Type: storage.KeySchema, Subject: subject, Version: v.Version}.Bytes()})
 		}
 	}
@@ -584,11 +596,13 @@ func storageValue(ver storage.Version) *storage.SchemaValue {
 // resolveVersion finds a version of subject; -1 is the latest live one.
 func (r *registry) resolveVersion(subject string, version int, withDeleted bool) (storage.Version, *Error) {
 	if version == -1 {
-		live := r.view.Versions(subject, withDeleted)
-		if len(live) == 0 {
+		if !withDeleted {
+			if latest, ok := r.view.LatestVersion(subject); ok {
+				return latest, nil
+			}
 			return storage.Version{}, errSubjectNotFound(subject)
 		}
-		return live[len(live)-1], nil
+		version = r.view.MaxVersion(subject)
 	}
 	ver, ok := r.view.Version(subject, version)
 	if !ok || (ver.Deleted && !withDeleted) {

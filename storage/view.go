@@ -70,17 +70,25 @@ type Version struct {
 
 type subjectState struct {
 	versions map[int]*Version
+	// ordered holds the versions in increasing order, so that the latest
+	// and the highest are found without sorting.
+	ordered []*Version
 	// byHash finds the versions of this subject holding a content.
 	byHash map[ContentHash][]*Version
 }
 
-func (s *subjectState) sortedVersions() []*Version {
-	out := make([]*Version, 0, len(s.versions))
-	for _, v := range s.versions {
-		out = append(out, v)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	return out
+func (s *subjectState) position(version int) int {
+	return sort.Search(len(s.ordered), func(i int) bool { return s.ordered[i].Version >= version })
+}
+
+func (s *subjectState) insert(ver *Version) {
+	s.versions[ver.Version] = ver
+	s.ordered = slices.Insert(s.ordered, s.position(ver.Version), ver)
+}
+
+func (s *subjectState) remove(ver *Version) {
+	delete(s.versions, ver.Version)
+	s.ordered = slices.Delete(s.ordered, s.position(ver.Version), s.position(ver.Version)+1)
 }
 
 type refKey struct {
@@ -247,7 +255,7 @@ func (v *View) putVersion(sv *SchemaValue) {
 		v.subjects[sv.Subject] = s
 	}
 	ver := &Version{Subject: sv.Subject, Version: sv.Version, Deleted: sv.Deleted, Content: content}
-	s.versions[sv.Version] = ver
+	s.insert(ver)
 	content.holders = append(content.holders, ver)
 	s.byHash[hash] = append(s.byHash[hash], ver)
 	for _, r := range content.References {
@@ -268,7 +276,7 @@ func (v *View) removeVersion(subject string, version int) {
 	if ver == nil {
 		return
 	}
-	delete(s.versions, version)
+	s.remove(ver)
 	same := slices.DeleteFunc(s.byHash[ver.Hash], func(o *Version) bool { return o == ver })
 	if len(same) == 0 {
 		delete(s.byHash, ver.Hash)
@@ -356,7 +364,7 @@ func (v *View) Versions(subject string, withDeleted bool) []Version {
 		return nil
 	}
 	var out []Version
-	for _, ver := range s.sortedVersions() {
+	for _, ver := range s.ordered {
 		if withDeleted || !ver.Deleted {
 			out = append(out, *ver)
 		}
@@ -401,13 +409,25 @@ func (v *View) SubjectExists(subject string, withDeleted bool) bool {
 func (v *View) MaxVersion(subject string) int {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	highest := 0
+	if s := v.subjects[subject]; s != nil && len(s.ordered) > 0 {
+		return s.ordered[len(s.ordered)-1].Version
+	}
+	return 0
+}
+
+// LatestVersion returns the highest version of subject that is not
+// soft-deleted.
+func (v *View) LatestVersion(subject string) (Version, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
 	if s := v.subjects[subject]; s != nil {
-		for n := range s.versions {
-			highest = max(highest, n)
+		for i := len(s.ordered) - 1; i >= 0; i-- {
+			if !s.ordered[i].Deleted {
+				return *s.ordered[i], true
+			}
 		}
 	}
-	return highest
+	return Version{}, false
 }
 
 // FindInSubject returns the highest version of subject holding the content,
