@@ -41,6 +41,13 @@ type subjectVersion struct {
 	Version int    `json:"version"`
 }
 
+func schemaStringAnswer(content *storage.Content, text string) schemaStringResponse {
+	return schemaStringResponse{
+		SchemaType: typeField(content.Type), Schema: text, References: content.References,
+		Metadata: content.Metadata, RuleSet: content.RuleSet,
+	}
+}
+
 func typeField(t string) string {
 	if t == formats.TypeAvro {
 		return ""
@@ -100,14 +107,20 @@ func (s *Server) schemaByID(c echo.Context) error {
 	if apiErr != nil {
 		return apiErr
 	}
+	if len(c.QueryParams()) == 0 {
+		// Serializers fetch schemas by id all the time: the plain answer
+		// is encoded once per schema.
+		body := content.Answer(func() []byte {
+			b, _ := storage.EncodeValue(schemaStringAnswer(content, content.Schema))
+			return b
+		})
+		return c.Blob(http.StatusOK, contentType, body)
+	}
 	text, apiErr := s.formatted(content, c.QueryParam("format"))
 	if apiErr != nil {
 		return apiErr
 	}
-	resp := schemaStringResponse{
-		SchemaType: typeField(content.Type), Schema: text, References: content.References,
-		Metadata: content.Metadata, RuleSet: content.RuleSet,
-	}
+	resp := schemaStringAnswer(content, text)
 	if boolQuery(c, "fetchMaxId") {
 		resp.MaxID = s.registry.view.MaxID()
 	}

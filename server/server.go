@@ -112,14 +112,12 @@ func (s *Server) Handler() http.Handler { return s }
 // writeJSON writes v as Confluent does: compact JSON, with <, > and &
 // unescaped, under Confluent's media type.
 func writeJSON(c echo.Context, status int, v any) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	// Answers are encoded exactly as log values are.
+	body, err := storage.EncodeValue(v)
+	if err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderContentType, contentType)
-	return c.Blob(status, contentType, bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	return c.Blob(status, contentType, body)
 }
 
 // acceptedBodyTypes are the media types a request body may be sent as.

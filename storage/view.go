@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/goschemaregistry/registry/formats"
 )
@@ -54,9 +55,23 @@ type Content struct {
 	Metadata   json.RawMessage
 	RuleSet    json.RawMessage
 	Hash       ContentHash
+	// answer memoizes an encoding derived from the content; see Answer.
+	answer atomic.Pointer[[]byte]
 	// holders are the subject versions holding this content; the content
 	// is forgotten (its id no longer found) when none do.
 	holders []*Version
+}
+
+// Answer returns encode()'s result, computing it once per content: the
+// server keeps its encoded answer for the schema here, since a content never
+// changes.
+func (c *Content) Answer(encode func() []byte) []byte {
+	if b := c.answer.Load(); b != nil {
+		return *b
+	}
+	b := encode()
+	c.answer.Store(&b)
+	return b
 }
 
 // Version is one version of a subject. Values handed out by the view are
