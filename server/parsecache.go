@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/goschemaregistry/registry/formats"
+	"github.com/goschemaregistry/registry/storage"
 )
 
 // parseKey identifies a parse: the format, the text, the dependencies it
@@ -33,16 +34,19 @@ func newParseKey(schemaType, text string, deps []formats.Dependency, normalize, 
 	return k
 }
 
-// boundedMap is a map that forgets arbitrary entries once full. Parsing is
-// deterministic, so a forgotten entry only costs a parse.
+// boundedMap is a map that forgets arbitrary entries once the total weight
+// of its values passes a limit. Parsing is deterministic, so a forgotten
+// entry only costs a parse.
 type boundedMap[V any] struct {
 	mu      sync.RWMutex
 	entries map[parseKey]V
+	weight  func(V) int
+	total   int
 	limit   int
 }
 
-func newBoundedMap[V any](limit int) *boundedMap[V] {
-	return &boundedMap[V]{entries: make(map[parseKey]V), limit: limit}
+func newBoundedMap[V any](limit int, weight func(V) int) *boundedMap[V] {
+	return &boundedMap[V]{entries: make(map[parseKey]V), weight: weight, limit: limit}
 }
 
 func (m *boundedMap[V]) get(k parseKey) (V, bool) {
@@ -53,21 +57,27 @@ func (m *boundedMap[V]) get(k parseKey) (V, bool) {
 }
 
 func (m *boundedMap[V]) put(k parseKey, v V) {
+	w := m.weight(v)
+	if w > m.limit/10 {
+		// One value this large would push out a tenth of the cache.
+		return
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if len(m.entries) >= m.limit {
-		// Drop about a tenth of the entries; Go's map iteration order is
-		// random, which makes this random eviction.
-		n := m.limit / 10
-		for key := range m.entries {
-			if n <= 0 {
-				break
-			}
-			delete(m.entries, key)
-			n--
+	if old, ok := m.entries[k]; ok {
+		m.total -= m.weight(old)
+	}
+	// Go's map iteration order is random, which makes this random
+	// eviction of just enough entries to make room.
+	for key, old := range m.entries {
+		if m.total+w <= m.limit {
+			break
 		}
+		delete(m.entries, key)
+		m.total -= m.weight(old)
 	}
 	m.entries[k] = v
+	m.total += w
 }
 
 // parseCache keeps parsed schemas, so that compatibility checks do not
@@ -79,15 +89,19 @@ type parseCache struct {
 	canonicals *boundedMap[canonicalText]
 }
 
+// canonicalText identifies a parsed schema's canonical text by its digest.
 type canonicalText struct {
 	schemaType string
-	text       string
+	digest     storage.TextDigest
 }
 
-func newParseCache(schemas, canonicals int) *parseCache {
+// newParseCache returns a cache holding parsed schemas whose canonical texts
+// add up to at most schemaBytes (a parsed tree takes tens of times its
+// text), and the canonical digests of up to canonicals inputs.
+func newParseCache(schemaBytes, canonicals int) *parseCache {
 	return &parseCache{
-		schemas:    newBoundedMap[formats.Schema](schemas),
-		canonicals: newBoundedMap[canonicalText](canonicals),
+		schemas:    newBoundedMap(schemaBytes, func(s formats.Schema) int { return len(s.Canonical()) }),
+		canonicals: newBoundedMap(canonicals, func(canonicalText) int { return 1 }),
 	}
 }
 
@@ -112,7 +126,7 @@ func (c *parseCache) parse(format formats.Format, text string, deps []formats.De
 	c.schemas.put(key, s)
 	// The canonical text does not depend on how strictly the schema was
 	// parsed, so both kinds of parse share one entry.
-	c.canonicals.put(newParseKey(format.Type(), text, deps, normalize, false), canonicalText{s.Type(), s.Canonical()})
+	c.canonicals.put(newParseKey(format.Type(), text, deps, normalize, false), canonicalText{s.Type(), storage.DigestText(s.Canonical())})
 	return s, nil
 }
 

@@ -234,7 +234,7 @@ func (r *registry) identify(subject string, in *schemaInput, normalize bool) (st
 		deps, apiErr := r.resolveReferences(in.References, errInvalidSchema)
 		if apiErr == nil {
 			if c, ok := r.parsed.canonical(format, in.Schema, deps, normalize); ok {
-				return storage.HashContent(c.schemaType, c.text, in.References, in.Metadata, in.RuleSet), nil
+				return storage.HashDigestedContent(c.schemaType, c.digest, in.References, in.Metadata, in.RuleSet), nil
 			}
 		}
 	}

@@ -89,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 		writeTimeout:  cfg.WriteTimeout,
 		lockSeed:      maphash.MakeSeed(),
 		pendingIDs:    map[storage.ContentHash]int{},
-		parsed:        newParseCache(4096, 200_000),
+		parsed:        newParseCache(2<<20, 200_000),
 	}
 	for _, f := range cfg.Formats {
 		reg.formats[f.Type()] = f

@@ -20,24 +20,39 @@ import (
 // and share one id.
 type ContentHash [sha256.Size]byte
 
+// TextDigest is the SHA-256 of a schema text.
+type TextDigest [sha256.Size]byte
+
+// DigestText returns the digest of a schema text.
+func DigestText(text string) TextDigest { return sha256.Sum256([]byte(text)) }
+
 // HashContent returns the hash of a schema's content.
 func HashContent(schemaType, text string, refs []formats.Reference, metadata, ruleSet json.RawMessage) ContentHash {
+	return HashDigestedContent(schemaType, DigestText(text), refs, metadata, ruleSet)
+}
+
+// HashDigestedContent is HashContent for a text known by its digest, so
+// that callers may keep the 32-byte digest instead of the text.
+func HashDigestedContent(schemaType string, text TextDigest, refs []formats.Reference, metadata, ruleSet json.RawMessage) ContentHash {
 	h := sha256.New()
+	// Every part is length-prefixed, so that no two contents write the
+	// same bytes.
 	write := func(s string) {
+		h.Write([]byte(strconv.Itoa(len(s))))
+		h.Write([]byte{':'})
 		h.Write([]byte(s))
-		h.Write([]byte{0})
 	}
 	if schemaType == "" {
 		schemaType = formats.TypeAvro
 	}
 	write(schemaType)
-	write(text)
+	write(string(text[:]))
+	write(strconv.Itoa(len(refs)))
 	for _, r := range refs {
 		write(r.Name)
 		write(r.Subject)
 		write(strconv.Itoa(r.Version))
 	}
-	write("")
 	write(string(metadata))
 	write(string(ruleSet))
 	var sum ContentHash
