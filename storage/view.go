@@ -72,6 +72,12 @@ type Content struct {
 	Hash       ContentHash
 	// answer memoizes an encoding derived from the content; see Answer.
 	answer atomic.Pointer[[]byte]
+	// sameHash chains the rarely seen other contents with the same hash
+	// (one schema imported under two ids), all found through byHash.
+	sameHash *Content
+	// bySubject indexes holders by subject once there are many of them
+	// (a schema such as "string" shared by thousands of key subjects).
+	bySubject map[string][]*Version
 	// holders are the subject versions holding this content; the content
 	// is forgotten (its id no longer found) when none do.
 	holders []*Version
@@ -89,6 +95,49 @@ func (c *Content) Answer(encode func() []byte) []byte {
 	return b
 }
 
+// indexHoldersFrom is the number of holders from which a content indexes
+// them by subject.
+const indexHoldersFrom = 16
+
+func (c *Content) addHolder(ver *Version) {
+	c.holders = append(c.holders, ver)
+	switch {
+	case c.bySubject != nil:
+		c.bySubject[ver.Subject] = append(c.bySubject[ver.Subject], ver)
+	case len(c.holders) >= indexHoldersFrom:
+		c.bySubject = map[string][]*Version{}
+		for _, h := range c.holders {
+			c.bySubject[h.Subject] = append(c.bySubject[h.Subject], h)
+		}
+	}
+}
+
+func (c *Content) removeHolder(ver *Version) {
+	isVer := func(o *Version) bool { return o == ver }
+	c.holders = slices.DeleteFunc(c.holders, isVer)
+	if c.bySubject != nil {
+		if rest := slices.DeleteFunc(c.bySubject[ver.Subject], isVer); len(rest) > 0 {
+			c.bySubject[ver.Subject] = rest
+		} else {
+			delete(c.bySubject, ver.Subject)
+		}
+	}
+}
+
+// holdersIn returns the versions of subject holding the content.
+func (c *Content) holdersIn(subject string) []*Version {
+	if c.bySubject != nil {
+		return c.bySubject[subject]
+	}
+	var out []*Version
+	for _, h := range c.holders {
+		if h.Subject == subject {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
 // Version is one version of a subject. Values handed out by the view are
 // copies.
 type Version struct {
@@ -99,26 +148,29 @@ type Version struct {
 }
 
 type subjectState struct {
-	versions map[int]*Version
-	// ordered holds the versions in increasing order, so that the latest
-	// and the highest are found without sorting.
+	// ordered holds the versions in increasing order: the latest and the
+	// highest are found without sorting, any one by binary search.
 	ordered []*Version
-	// byHash finds the versions of this subject holding a content.
-	byHash map[ContentHash][]*Version
 }
 
 func (s *subjectState) position(version int) int {
 	return sort.Search(len(s.ordered), func(i int) bool { return s.ordered[i].Version >= version })
 }
 
+func (s *subjectState) get(version int) *Version {
+	if i := s.position(version); i < len(s.ordered) && s.ordered[i].Version == version {
+		return s.ordered[i]
+	}
+	return nil
+}
+
 func (s *subjectState) insert(ver *Version) {
-	s.versions[ver.Version] = ver
 	s.ordered = slices.Insert(s.ordered, s.position(ver.Version), ver)
 }
 
 func (s *subjectState) remove(ver *Version) {
-	delete(s.versions, ver.Version)
-	s.ordered = slices.Delete(s.ordered, s.position(ver.Version), s.position(ver.Version)+1)
+	i := s.position(ver.Version)
+	s.ordered = slices.Delete(s.ordered, i, i+1)
 }
 
 type refKey struct {
@@ -236,7 +288,7 @@ func (v *View) applyLocked(key Key, value []byte) error {
 			return err
 		}
 		if s := v.subjects[key.Subject]; s != nil {
-			for _, ver := range s.versions {
+			for _, ver := range s.ordered {
 				if ver.Version <= dv.Version {
 					ver.Deleted = true
 				}
@@ -247,8 +299,8 @@ func (v *View) applyLocked(key Key, value []byte) error {
 			return nil
 		}
 		if s := v.subjects[key.Subject]; s != nil {
-			for n := range s.versions {
-				v.removeVersion(key.Subject, n)
+			for _, ver := range slices.Clone(s.ordered) {
+				v.removeVersion(key.Subject, ver.Version)
 			}
 		}
 	}
@@ -268,7 +320,9 @@ func (v *View) putVersion(sv *SchemaValue) {
 			Metadata: sv.Metadata, RuleSet: sv.RuleSet, Hash: hash,
 		}
 		v.byID[sv.ID] = content
-		if _, taken := v.byHash[hash]; !taken {
+		if first := v.byHash[hash]; first != nil {
+			content.sameHash, first.sameHash = first.sameHash, content
+		} else {
 			v.byHash[hash] = content
 		}
 	} else if content.Hash != hash {
@@ -281,13 +335,12 @@ func (v *View) putVersion(sv *SchemaValue) {
 	}
 	s := v.subjects[sv.Subject]
 	if s == nil {
-		s = &subjectState{versions: map[int]*Version{}, byHash: map[ContentHash][]*Version{}}
+		s = &subjectState{}
 		v.subjects[sv.Subject] = s
 	}
 	ver := &Version{Subject: sv.Subject, Version: sv.Version, Deleted: sv.Deleted, Content: content}
 	s.insert(ver)
-	content.holders = append(content.holders, ver)
-	s.byHash[hash] = append(s.byHash[hash], ver)
+	content.addHolder(ver)
 	for _, r := range content.References {
 		k := refKey{r.Subject, r.Version}
 		if v.referencedBy[k] == nil {
@@ -302,17 +355,11 @@ func (v *View) removeVersion(subject string, version int) {
 	if s == nil {
 		return
 	}
-	ver := s.versions[version]
+	ver := s.get(version)
 	if ver == nil {
 		return
 	}
 	s.remove(ver)
-	same := slices.DeleteFunc(s.byHash[ver.Hash], func(o *Version) bool { return o == ver })
-	if len(same) == 0 {
-		delete(s.byHash, ver.Hash)
-	} else {
-		s.byHash[ver.Hash] = same
-	}
 	for _, r := range ver.References {
 		k := refKey{r.Subject, r.Version}
 		delete(v.referencedBy[k], ver)
@@ -320,16 +367,33 @@ func (v *View) removeVersion(subject string, version int) {
 			delete(v.referencedBy, k)
 		}
 	}
-	ver.Content.holders = slices.DeleteFunc(ver.Content.holders, func(o *Version) bool { return o == ver })
+	ver.Content.removeHolder(ver)
 	if len(ver.Content.holders) == 0 {
 		delete(v.byID, ver.ID)
-		if v.byHash[ver.Hash] == ver.Content {
-			delete(v.byHash, ver.Hash)
-		}
+		v.unlinkHash(ver.Content)
 	}
-	if len(s.versions) == 0 {
+	if len(s.ordered) == 0 {
 		delete(v.subjects, subject)
 	}
+}
+
+// unlinkHash removes a forgotten content from the byHash chains.
+func (v *View) unlinkHash(c *Content) {
+	first := v.byHash[c.Hash]
+	switch {
+	case first == c && c.sameHash == nil:
+		delete(v.byHash, c.Hash)
+	case first == c:
+		v.byHash[c.Hash] = c.sameHash
+	default:
+		for p := first; p != nil; p = p.sameHash {
+			if p.sameHash == c {
+				p.sameHash = c.sameHash
+				break
+			}
+		}
+	}
+	c.sameHash = nil
 }
 
 // Applied returns the offset of the last record applied, -1 before any.
@@ -407,7 +471,7 @@ func (v *View) Version(subject string, version int) (Version, bool) {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	if s := v.subjects[subject]; s != nil {
-		if ver := s.versions[version]; ver != nil {
+		if ver := s.get(version); ver != nil {
 			return *ver, true
 		}
 	}
@@ -426,7 +490,7 @@ func (v *View) SubjectExists(subject string, withDeleted bool) bool {
 	if withDeleted {
 		return true
 	}
-	for _, ver := range s.versions {
+	for _, ver := range s.ordered {
 		if !ver.Deleted {
 			return true
 		}
@@ -465,14 +529,12 @@ func (v *View) LatestVersion(subject string) (Version, bool) {
 func (v *View) FindInSubject(subject string, hash ContentHash, withDeleted bool) (Version, bool) {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	s := v.subjects[subject]
-	if s == nil {
-		return Version{}, false
-	}
 	var best *Version
-	for _, ver := range s.byHash[hash] {
-		if (withDeleted || !ver.Deleted) && (best == nil || ver.Version > best.Version) {
-			best = ver
+	for c := v.byHash[hash]; c != nil; c = c.sameHash {
+		for _, ver := range c.holdersIn(subject) {
+			if (withDeleted || !ver.Deleted) && (best == nil || ver.Version > best.Version) {
+				best = ver
+			}
 		}
 	}
 	if best == nil {
@@ -513,7 +575,7 @@ func (v *View) Subjects(prefix string, filter SubjectFilter) []string {
 			continue
 		}
 		deleted := true
-		for _, ver := range s.versions {
+		for _, ver := range s.ordered {
 			if !ver.Deleted {
 				deleted = false
 				break

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -202,5 +203,41 @@ func TestWaitApplied(t *testing.T) {
 	cancel()
 	if err := v.WaitApplied(ctx, 5); err == nil {
 		t.Error("want the context's error")
+	}
+}
+
+func TestViewSameSchemaUnderTwoIDs(t *testing.T) {
+	// An import may give one schema two ids; both stay findable, and
+	// forgetting the first does not lose the second.
+	v := replay(t,
+		schemaRec(t, "a", 1, 1, `"int"`, false),
+		schemaRec(t, "b", 1, 2, `"int"`, false),
+		Record{Key: Key{Type: KeySchema, Subject: "a", Version: 1}.Bytes()},
+	)
+	hash := HashContent(formats.TypeAvro, `"int"`, nil, nil, nil)
+	if ver, ok := v.FindInSubject("b", hash, false); !ok || ver.ID != 2 {
+		t.Errorf("find in b: %+v %v", ver, ok)
+	}
+	if id, ok := v.IDForHash(hash); !ok || id != 2 {
+		t.Errorf("id for hash: %d %v", id, ok)
+	}
+}
+
+func TestViewSchemaSharedByManySubjects(t *testing.T) {
+	var recs []Record
+	for i := range 3 * indexHoldersFrom {
+		recs = append(recs, schemaRec(t, fmt.Sprintf("s%d", i), 1, 1, `"string"`, false))
+	}
+	recs = append(recs, Record{Key: Key{Type: KeySchema, Subject: "s3", Version: 1}.Bytes()})
+	v := replay(t, recs...)
+	hash := HashContent(formats.TypeAvro, `"string"`, nil, nil, nil)
+	for i := range 3 * indexHoldersFrom {
+		_, ok := v.FindInSubject(fmt.Sprintf("s%d", i), hash, false)
+		if ok != (i != 3) {
+			t.Errorf("subject s%d: found %v", i, ok)
+		}
+	}
+	if got := len(v.VersionsByID(1, false)); got != 3*indexHoldersFrom-1 {
+		t.Errorf("%d versions hold id 1", got)
 	}
 }
