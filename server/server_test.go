@@ -375,3 +375,39 @@ func TestLegacySchemasStayUsable(t *testing.T) {
 	incompatible := `{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}`
 	r.expectCode("POST", "/subjects/old/versions", schemaBody(incompatible), 409, 409)
 }
+
+func TestMetadataAndRuleSetAreKept(t *testing.T) {
+	r := newRegistry(t)
+	metadata := `{"properties":{"owner":"team-a"}}`
+	ruleSet := `{"domainRules":[{"name":"checkName","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"message.name != ''"}]}`
+	body := `{"schema":` + quote(userV1) + `,"metadata":` + metadata + `,"ruleSet":` + ruleSet + `}`
+	r.expect("POST", "/subjects/s/versions", body, 200, `{"id":1}`)
+	r.expect("POST", "/subjects/s/versions", body, 200, `{"id":1}`)
+	want := `{"subject":"s","version":1,"id":1,"metadata":` + metadata + `,"ruleSet":` + ruleSet + `,"schema":` + quote(userV1) + `}`
+	r.expect("GET", "/subjects/s/versions/1", nil, 200, want)
+	r.expect("GET", "/schemas/ids/1", nil, 200, `{"schema":`+quote(userV1)+`,"metadata":`+metadata+`,"ruleSet":`+ruleSet+`}`)
+	r.expect("POST", "/subjects/s", body, 200, want)
+	// The same schema with other metadata is another schema, with its own id.
+	r.expect("POST", "/subjects/s/versions", `{"schema":`+quote(userV1)+`,"metadata":{"properties":{"owner":"team-b"}}}`, 200, `{"id":2}`)
+}
+
+func TestNormalize(t *testing.T) {
+	r := newRegistry(t)
+	// Custom properties in another order: equal only once normalized.
+	propsAB := `{"type":"record","name":"P","a":"1","b":"2","fields":[{"name":"x","type":"int"}]}`
+	propsBA := `{"type":"record","name":"P","b":"2","a":"1","fields":[{"name":"x","type":"int"}]}`
+	r.expect("POST", "/subjects/s/versions?normalize=true", schemaBody(propsAB), 200, `{"id":1}`)
+	r.expect("POST", "/subjects/s/versions?normalize=true", schemaBody(propsBA), 200, `{"id":1}`)
+	status, _ := r.call("POST", "/subjects/s?normalize=true", schemaBody(propsBA))
+	if status != 200 {
+		t.Errorf("normalized lookup: %d", status)
+	}
+	r.expectCode("POST", "/subjects/s", schemaBody(propsBA), 404, 40403)
+	// Without normalization the two spellings are two schemas (the
+	// first is already in normalized order, so it shares the id).
+	r.expect("POST", "/subjects/u/versions", schemaBody(propsAB), 200, `{"id":1}`)
+	r.expect("POST", "/subjects/u/versions", schemaBody(propsBA), 200, `{"id":2}`)
+	// The subject's config can ask for normalization by default.
+	r.expect("PUT", "/config/t", map[string]any{"normalize": true}, 200, `{"normalize":true}`)
+	r.expect("POST", "/subjects/t/versions", schemaBody(propsBA), 200, `{"id":1}`)
+}
