@@ -1,10 +1,11 @@
 package compat
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/goschemaregistry/registry/bench/schemagen"
 )
 
 // Sources the reasons cite.
@@ -606,30 +607,9 @@ func BenchmarkFullTransitive(b *testing.B) {
 	}
 }
 
-// benchmarkRecord returns a record of n fields of assorted types; the fields
-// from optionalFrom on are optional, so that they may come and go.
+// benchmarkRecord returns the benchmarks' record of n fields of assorted
+// types; the fields from optionalFrom on are optional, so that they may come
+// and go.
 func benchmarkRecord(b *testing.B, n, optionalFrom int) testAvro {
-	var text strings.Builder
-	text.WriteString(`{"type":"record","name":"Big","namespace":"bench","fields":[`)
-	for i := range n {
-		if i > 0 {
-			text.WriteString(",")
-		}
-		var typ string
-		switch {
-		case i >= optionalFrom:
-			typ = `["null","string"],"default":null`
-		case i%4 == 0:
-			typ = `"long"`
-		case i%4 == 1:
-			typ = fmt.Sprintf(`{"type":"enum","name":"E%d","symbols":["A","B","C"],"default":"A"}`, i)
-		case i%4 == 2:
-			typ = fmt.Sprintf(`{"type":"record","name":"N%d","fields":[{"name":"x","type":["null","int"]},{"name":"y","type":{"type":"array","items":"double"}}]}`, i)
-		default:
-			typ = `{"type":"map","values":"bytes"}`
-		}
-		fmt.Fprintf(&text, `{"name":"f%d","type":%s}`, i, typ)
-	}
-	text.WriteString("]}")
-	return parseAvro(b, text.String())
+	return parseAvro(b, schemagen.WideRecord(n, optionalFrom))
 }
