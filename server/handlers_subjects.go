@@ -235,7 +235,7 @@ func (s *Server) testCompatibility(c echo.Context, oneVersion bool) error {
 			return errVersionNotFound(version)
 		}
 	} else {
-		previous = s.registry.view.Versions(subject, false)
+		previous = s.registry.previousVersions(subject)
 	}
 	req, err := s.decodeSchemaRequest(c)
 	if err != nil {
@@ -252,10 +252,7 @@ func (s *Server) testCompatibility(c echo.Context, oneVersion bool) error {
 		}
 		messages = []string{apiErr.Message}
 	} else {
-		messages, apiErr = s.registry.checkCompatibility(subject, parsed.schema, previous, normalize)
-		if apiErr != nil {
-			return apiErr
-		}
+		messages = s.registry.checkCompatibility(subject, parsed.schema, previous, normalize)
 	}
 	resp := compatibilityResponse{IsCompatible: len(messages) == 0}
 	if verbose {

@@ -329,15 +329,9 @@ func (r *registry) previousVersions(subject string) []storage.Version {
 }
 
 // checkCompatibility checks a parsed schema against the given versions
-// (oldest first) at the subject's level.
-func (r *registry) checkCompatibility(subject string, s formats.Schema, previous []storage.Version, normalize bool) ([]string, *Error) {
-	level := r.compatLevel(subject)
-	if level == compat.None || len(previous) == 0 {
-		return nil, nil
-	}
-	if !level.Transitive() {
-		previous = previous[len(previous)-1:]
-	}
+// (oldest first, as previousVersions picks them) at the subject's level,
+// returning the messages of an incompatibility.
+func (r *registry) checkCompatibility(subject string, s formats.Schema, previous []storage.Version, normalize bool) []string {
 	prev := make([]compat.Previous, 0, len(previous))
 	for _, ver := range previous {
 		ps, err := r.schemaFor(ver, normalize)
@@ -350,7 +344,7 @@ func (r *registry) checkCompatibility(subject string, s formats.Schema, previous
 		}
 		prev = append(prev, compat.Previous{Version: ver.Version, Schema: ps})
 	}
-	return compat.Check(level, s, prev), nil
+	return compat.Check(r.compatLevel(subject), s, prev)
 }
 
 // registerRequest is the body of POST /subjects/{subject}/versions.
@@ -416,11 +410,7 @@ func (r *registry) register(ctx context.Context, subject string, req *registerRe
 	}
 
 	if mode != modeImport {
-		msgs, apiErr := r.checkCompatibility(subject, parsed.schema, r.previousVersions(subject), normalize)
-		if apiErr != nil {
-			return 0, apiErr
-		}
-		if len(msgs) > 0 {
+		if msgs := r.checkCompatibility(subject, parsed.schema, r.previousVersions(subject), normalize); len(msgs) > 0 {
 			return 0, errIncompatible(subject, msgs)
 		}
 	}
