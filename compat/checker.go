@@ -22,5 +22,6 @@ type Incompatibility interface {
 // checkers holds the rules of each schema type, by the type's API name. A
 // schema type without an entry cannot evolve: every check of it fails.
 var checkers = map[string]Checker{
-	formats.TypeAvro: avroChecker{},
+	formats.TypeAvro:     avroChecker{},
+	formats.TypeProtobuf: protobufChecker{},
 }
