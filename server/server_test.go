@@ -12,6 +12,7 @@ import (
 
 	"github.com/goschemaregistry/registry/formats"
 	"github.com/goschemaregistry/registry/formats/avro"
+	"github.com/goschemaregistry/registry/formats/protobuf"
 	"github.com/goschemaregistry/registry/server"
 	"github.com/goschemaregistry/registry/storage"
 )
@@ -35,7 +36,7 @@ func startRegistry(t *testing.T, dir string) (*testRegistry, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Log: log, View: view, Formats: []formats.Format{avro.New(avro.Limits{})}})
+	srv, err := server.New(server.Config{Log: log, View: view, Formats: []formats.Format{avro.New(avro.Limits{}), protobuf.New(protobuf.Limits{})}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func TestRegisterLookupAndFetch(t *testing.T) {
 	r.expect("GET", "/subjects/users-value/versions/-1", nil, 200, wantV2)
 	r.expect("GET", "/subjects/users-value/versions/2/schema", nil, 200, userV2)
 	r.expect("POST", "/subjects/users-value", schemaBody(userV2), 200, wantV2)
-	r.expect("GET", "/schemas/types", nil, 200, `["AVRO"]`)
+	r.expect("GET", "/schemas/types", nil, 200, `["PROTOBUF","AVRO"]`)
 	r.expect("GET", "/schemas?subjectPrefix=users&latestOnly=true", nil, 200, `[`+wantV2+`]`)
 }
 
@@ -410,4 +411,34 @@ func TestNormalize(t *testing.T) {
 	// The subject's config can ask for normalization by default.
 	r.expect("PUT", "/config/t", map[string]any{"normalize": true}, 200, `{"normalize":true}`)
 	r.expect("POST", "/subjects/t/versions", schemaBody(propsBA), 200, `{"id":1}`)
+}
+
+func TestProtobufSchemas(t *testing.T) {
+	r := newRegistry(t)
+	address := "syntax = \"proto3\";\npackage shop;\n\nmessage Address {\n  string city = 1;\n}\n"
+	order := "syntax = \"proto3\";\npackage shop;\nimport \"address.proto\";\nimport \"google/protobuf/timestamp.proto\";\n\nmessage Order {\n  string id = 1;\n  Address ship_to = 2;\n  google.protobuf.Timestamp at = 3;\n}\n"
+	r.expect("POST", "/subjects/address.proto/versions", map[string]any{"schema": address, "schemaType": "PROTOBUF"}, 200, `{"id":1}`)
+	refs := []map[string]any{{"name": "address.proto", "subject": "address.proto", "version": 1}}
+	r.expect("POST", "/subjects/orders-value/versions", map[string]any{"schema": order, "schemaType": "PROTOBUF", "references": refs}, 200, `{"id":2}`)
+	status, body := r.call("GET", "/schemas/ids/2", nil)
+	if status != 200 || !strings.HasPrefix(body, `{"schemaType":"PROTOBUF","schema":"syntax = \"proto3\";`) ||
+		!strings.Contains(body, `"references":[{"name":"address.proto","subject":"address.proto","version":1}]`) {
+		t.Errorf("schema 2: %d %s", status, body)
+	}
+	r.expect("POST", "/subjects/orders-value", map[string]any{"schema": order, "schemaType": "PROTOBUF", "references": refs}, 200,
+		`{"subject":"orders-value","version":1,"id":2,"schemaType":"PROTOBUF","references":[{"name":"address.proto","subject":"address.proto","version":1}],"schema":`+quote(mustCanonical(t, r, 2))+`}`)
+	// Changing a field's kind is incompatible.
+	changed := strings.Replace(order, "string id = 1;", "int64 id = 1;", 1)
+	r.expectCode("POST", "/subjects/orders-value/versions", map[string]any{"schema": changed, "schemaType": "PROTOBUF", "references": refs}, 409, 409)
+	r.expectCode("POST", "/subjects/bad/versions", map[string]any{"schema": "message {", "schemaType": "PROTOBUF"}, 422, 42201)
+	status, body = r.call("GET", "/schemas/ids/2?format=serialized", nil)
+	if status != 200 || strings.Contains(body, "syntax") {
+		t.Errorf("serialized form: %d %s", status, body)
+	}
+}
+
+func mustCanonical(t *testing.T, r *testRegistry, id int) string {
+	t.Helper()
+	_, body := r.call("GET", fmt.Sprintf("/schemas/ids/%d/schema", id), nil)
+	return body
 }
