@@ -24,4 +24,5 @@ type Incompatibility interface {
 var checkers = map[string]Checker{
 	formats.TypeAvro:     avroChecker{},
 	formats.TypeProtobuf: protobufChecker{},
+	formats.TypeJSON:     jsonChecker{},
 }
