@@ -10,6 +10,7 @@ import (
 
 	"github.com/goschemaregistry/registry/formats"
 	"github.com/goschemaregistry/registry/formats/avro"
+	"github.com/goschemaregistry/registry/formats/jsonschema"
 	"github.com/goschemaregistry/registry/formats/protobuf"
 	"github.com/goschemaregistry/registry/server"
 	"github.com/goschemaregistry/registry/storage"
@@ -40,7 +41,7 @@ func FuzzRequests(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Log: log, View: view, Formats: []formats.Format{avro.New(avro.Limits{}), protobuf.New(protobuf.Limits{})}, MaxBodyBytes: 1 << 16})
+	srv, err := server.New(server.Config{Log: log, View: view, Formats: []formats.Format{avro.New(avro.Limits{}), protobuf.New(protobuf.Limits{}), jsonschema.New(jsonschema.Limits{})}, MaxBodyBytes: 1 << 16})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"sort"
 
 	"github.com/labstack/echo/v4"
 
@@ -173,13 +172,17 @@ func (s *Server) versionsByID(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, out)
 }
 
+// schemaTypeOrder is the order Confluent lists the schema types in (the
+// iteration order of its Java HashMap of providers).
+var schemaTypeOrder = []string{formats.TypeJSON, formats.TypeProtobuf, formats.TypeAvro}
+
 func (s *Server) schemaTypes(c echo.Context) error {
-	types := make([]string, 0, len(s.registry.formats))
-	for t := range s.registry.formats {
-		types = append(types, t)
+	types := []string{}
+	for _, t := range schemaTypeOrder {
+		if s.registry.formats[t] != nil {
+			types = append(types, t)
+		}
 	}
-	// Confluent lists JSON, PROTOBUF, AVRO: reverse alphabetical order.
-	sort.Sort(sort.Reverse(sort.StringSlice(types)))
 	return writeJSON(c, http.StatusOK, types)
 }
 

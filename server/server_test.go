@@ -12,6 +12,7 @@ import (
 
 	"github.com/goschemaregistry/registry/formats"
 	"github.com/goschemaregistry/registry/formats/avro"
+	"github.com/goschemaregistry/registry/formats/jsonschema"
 	"github.com/goschemaregistry/registry/formats/protobuf"
 	"github.com/goschemaregistry/registry/server"
 	"github.com/goschemaregistry/registry/storage"
@@ -36,7 +37,7 @@ func startRegistry(t *testing.T, dir string) (*testRegistry, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Log: log, View: view, Formats: []formats.Format{avro.New(avro.Limits{}), protobuf.New(protobuf.Limits{})}})
+	srv, err := server.New(server.Config{Log: log, View: view, Formats: []formats.Format{avro.New(avro.Limits{}), protobuf.New(protobuf.Limits{}), jsonschema.New(jsonschema.Limits{})}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func TestRegisterLookupAndFetch(t *testing.T) {
 	r.expect("GET", "/subjects/users-value/versions/-1", nil, 200, wantV2)
 	r.expect("GET", "/subjects/users-value/versions/2/schema", nil, 200, userV2)
 	r.expect("POST", "/subjects/users-value", schemaBody(userV2), 200, wantV2)
-	r.expect("GET", "/schemas/types", nil, 200, `["PROTOBUF","AVRO"]`)
+	r.expect("GET", "/schemas/types", nil, 200, `["JSON","PROTOBUF","AVRO"]`)
 	r.expect("GET", "/schemas?subjectPrefix=users&latestOnly=true", nil, 200, `[`+wantV2+`]`)
 }
 
@@ -441,4 +442,22 @@ func mustCanonical(t *testing.T, r *testRegistry, id int) string {
 	t.Helper()
 	_, body := r.call("GET", fmt.Sprintf("/schemas/ids/%d/schema", id), nil)
 	return body
+}
+
+func TestJSONSchemas(t *testing.T) {
+	r := newRegistry(t)
+	address := `{"type":"object","properties":{"city":{"type":"string"}},"additionalProperties":false}`
+	customer := `{"type":"object","properties":{"name":{"type":"string"},"home":{"$ref":"address.json"}},"additionalProperties":false}`
+	r.expect("POST", "/subjects/address/versions", map[string]any{"schema": address, "schemaType": "JSON"}, 200, `{"id":1}`)
+	refs := []map[string]any{{"name": "address.json", "subject": "address", "version": 1}}
+	r.expect("POST", "/subjects/customer/versions", map[string]any{"schema": customer, "schemaType": "JSON", "references": refs}, 200, `{"id":2}`)
+	r.expect("GET", "/schemas/ids/1", nil, 200, `{"schemaType":"JSON","schema":`+quote(address)+`}`)
+	r.expect("POST", "/subjects/customer", map[string]any{"schema": customer, "schemaType": "JSON", "references": refs}, 200,
+		`{"subject":"customer","version":1,"id":2,"schemaType":"JSON","references":[{"name":"address.json","subject":"address","version":1}],"schema":`+quote(customer)+`}`)
+	// Narrowing a property's type under a closed content model breaks
+	// readers of old data.
+	narrowed := strings.Replace(customer, `"name":{"type":"string"}`, `"name":{"type":"integer"}`, 1)
+	r.expectCode("POST", "/subjects/customer/versions", map[string]any{"schema": narrowed, "schemaType": "JSON", "references": refs}, 409, 409)
+	r.expectCode("POST", "/subjects/bad/versions", map[string]any{"schema": `{"type":5}`, "schemaType": "JSON"}, 422, 42201)
+	r.expectCode("POST", "/subjects/bad/versions", map[string]any{"schema": `{"$ref":"http://example.com/x.json"}`, "schemaType": "JSON"}, 422, 42201)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/goschemaregistry/registry/compat"
 	"github.com/goschemaregistry/registry/formats"
 	"github.com/goschemaregistry/registry/formats/avro"
+	"github.com/goschemaregistry/registry/formats/jsonschema"
 	"github.com/goschemaregistry/registry/formats/protobuf"
 	"github.com/goschemaregistry/registry/server"
 	"github.com/goschemaregistry/registry/storage"
@@ -126,7 +127,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	level, _ := compat.ParseLevel(cfg.compatibility)
 	srv, err := server.New(server.Config{
 		Log: log, View: view, Logger: logger,
-		Formats:              []formats.Format{avro.New(avro.Limits{}), protobuf.New(protobuf.Limits{})},
+		Formats:              []formats.Format{avro.New(avro.Limits{}), protobuf.New(protobuf.Limits{}), jsonschema.New(jsonschema.Limits{})},
 		DefaultCompatibility: level,
 		MaxBodyBytes:         cfg.maxBodyBytes,
 	})
