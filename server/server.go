@@ -177,11 +177,12 @@ func (s *Server) decodeBody(c echo.Context, v any) error {
 	return nil
 }
 
-// requestContext returns the request's context: it is cancelled when the
-// client goes away, so abandoned reads stop early.
+// requestContext returns the request's context. Writes keep its values but
+// not its cancellation (registry.write), so that a client going away never
+// leaves a write half done.
 func requestContext(c echo.Context) context.Context { return c.Request().Context() }
 
-// invalidSubjectError reports whether subject may be used at all.
+// checkSubject refuses subjects that are not UTF-8 or are too long.
 func (s *Server) checkSubject(subject string) *Error {
 	if !isValidUTF8(subject) || len(subject) > s.config.MaxSubjectLength {
 		return errInvalidSubject(fmt.Sprintf("%.64q", subject))
