@@ -6,8 +6,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/goschemaregistry/registry/formats/internal/jsontree"
 )
 
 // jsonKind is the kind of a JSON value as Jackson's tree model tells them
@@ -124,477 +125,72 @@ func jsonEqual(a, b *jsonValue) bool {
 	}
 }
 
-// maxNumberLength is the longest number literal accepted, Jackson's default
-// StreamReadConstraints limit. It also keeps big integer parsing cheap.
-const maxNumberLength = 1000
-
-// indexedAfter is the member count above which an object under construction
-// gets a map from name to position, so that many members stay linear.
-const indexedAfter = 16
-
-// jsonFrame is a container being filled while parsing.
-type jsonFrame struct {
-	value *jsonValue
-	index map[string]int
-	key   string
-}
-
-// jsonParser reads JSON the way Java Avro's Jackson factory is configured:
-// strict JSON, except that /* */ and // comments are allowed between tokens.
-type jsonParser struct {
-	src      string
-	pos      int
-	maxDepth int
-	// values counts the values parsed.
+// jsonBuilder builds Jackson's nodes for Java Avro's parser and counts
+// them.
+type jsonBuilder struct {
 	values int
 }
 
+func (b *jsonBuilder) node(v jsonValue) *jsonValue {
+	b.values++
+	return &v
+}
+
+func (b *jsonBuilder) Null() *jsonValue { return b.node(jsonValue{kind: jsonNull}) }
+
+func (b *jsonBuilder) Bool(v bool) *jsonValue {
+	return b.node(jsonValue{kind: jsonBool, boolean: v})
+}
+
+func (b *jsonBuilder) String(s string) *jsonValue {
+	return b.node(jsonValue{kind: jsonString, str: s})
+}
+
+// Number makes the node Jackson would create for the literal.
+func (b *jsonBuilder) Number(n jsontree.Number) (*jsonValue, error) {
+	if n.Decimal {
+		// Out of range literals become infinities or zeros, as in Java.
+		f, _ := strconv.ParseFloat(n.Literal, 64)
+		return b.node(jsonValue{kind: jsonDouble, dbl: f}), nil
+	}
+	i, err := strconv.ParseInt(n.Literal, 10, 64)
+	switch {
+	case err != nil:
+		return b.node(jsonValue{kind: jsonBigInt, str: n.Literal}), nil
+	case i >= math.MinInt32 && i <= math.MaxInt32:
+		return b.node(jsonValue{kind: jsonInt, num: i}), nil
+	default:
+		return b.node(jsonValue{kind: jsonLong, num: i}), nil
+	}
+}
+
+func (b *jsonBuilder) Array(items []*jsonValue) *jsonValue {
+	return b.node(jsonValue{kind: jsonArray, items: items})
+}
+
+func (b *jsonBuilder) Object(keys []string, items []*jsonValue, _ map[string]int) *jsonValue {
+	return b.node(jsonValue{kind: jsonObject, keys: keys, items: items})
+}
+
 // parseJSON parses one JSON document nested at most maxDepth containers deep
-// and returns it with the number of values it holds. Like Java Avro's parser
-// it refuses anything but blank characters after the value, comments
-// included.
+// and returns it with the number of values it holds. It reads JSON the way
+// Java Avro's Jackson factory is configured: strict JSON, except that /* */
+// and // comments are allowed between tokens. Like Java Avro's parser it
+// refuses anything but blank characters after the value, comments included.
 func parseJSON(src string, maxDepth int) (*jsonValue, int, error) {
-	p := &jsonParser{src: src, maxDepth: maxDepth}
-	if err := p.skipSpace(); err != nil {
-		return nil, 0, err
-	}
-	if p.pos == len(p.src) {
+	var b jsonBuilder
+	root, end, err := jsontree.Parse(src, jsontree.Options{MaxDepth: maxDepth, Comments: true}, &b)
+	switch {
+	case errors.Is(err, jsontree.ErrNoValue):
 		return nil, 0, errors.New("Empty schema")
-	}
-	root, err := p.parseValue()
-	if err != nil {
+	case err != nil:
 		return nil, 0, err
 	}
-	rest := strings.TrimFunc(p.src[p.pos:], func(r rune) bool { return r <= ' ' })
+	rest := strings.TrimFunc(src[end:], func(r rune) bool { return r <= ' ' })
 	if rest != "" {
 		return nil, 0, fmt.Errorf("Dangling content after end of schema: %s", abbreviate(rest))
 	}
-	return root, p.values, nil
-}
-
-// errorf returns a syntax error located at the current position.
-func (p *jsonParser) errorf(format string, args ...any) error {
-	line, col := 1, 1
-	for _, r := range p.src[:p.pos] {
-		if r == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return fmt.Errorf("Invalid JSON at line %d, column %d: %s", line, col, fmt.Sprintf(format, args...))
-}
-
-// skipSpace skips white space and comments.
-func (p *jsonParser) skipSpace() error {
-	for p.pos < len(p.src) {
-		switch p.src[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		case '/':
-			if err := p.skipComment(); err != nil {
-				return err
-			}
-		default:
-			return nil
-		}
-	}
-	return nil
-}
-
-func (p *jsonParser) skipComment() error {
-	rest := p.src[p.pos:]
-	switch {
-	case strings.HasPrefix(rest, "//"):
-		end := strings.IndexAny(rest, "\r\n")
-		if end < 0 {
-			end = len(rest)
-		}
-		p.pos += end
-	case strings.HasPrefix(rest, "/*"):
-		end := strings.Index(rest[2:], "*/")
-		if end < 0 {
-			return p.errorf("unterminated comment")
-		}
-		p.pos += end + 4
-	default:
-		return p.errorf("unexpected character '/'")
-	}
-	return nil
-}
-
-// parseValue parses the value at the current position. Containers are kept
-// on an explicit stack, so hostile nesting cannot exhaust the goroutine
-// stack; it is refused beyond maxDepth.
-func (p *jsonParser) parseValue() (*jsonValue, error) {
-	var stack []*jsonFrame
-	for {
-		// Parse one value, or open a container.
-		if err := p.skipSpace(); err != nil {
-			return nil, err
-		}
-		p.values++
-		var done *jsonValue
-		if p.pos == len(p.src) {
-			return nil, p.errorf("unexpected end of input")
-		}
-		switch c := p.src[p.pos]; {
-		case c == '{' || c == '[':
-			if len(stack) >= p.maxDepth {
-				return nil, p.errorf("nesting deeper than %d levels", p.maxDepth)
-			}
-			p.pos++
-			frame := &jsonFrame{value: &jsonValue{kind: jsonArray}}
-			if c == '{' {
-				frame.value.kind = jsonObject
-			}
-			stack = append(stack, frame)
-			empty, err := p.closesAtOnce(c)
-			if err != nil {
-				return nil, err
-			}
-			if !empty {
-				if c == '{' {
-					if err := p.parseKey(frame); err != nil {
-						return nil, err
-					}
-				}
-				continue
-			}
-			stack = stack[:len(stack)-1]
-			done = frame.value
-		case c == '"':
-			s, err := p.parseString()
-			if err != nil {
-				return nil, err
-			}
-			done = &jsonValue{kind: jsonString, str: s}
-		case c == '-' || (c >= '0' && c <= '9'):
-			v, err := p.parseNumber()
-			if err != nil {
-				return nil, err
-			}
-			done = v
-		default:
-			v, err := p.parseLiteral()
-			if err != nil {
-				return nil, err
-			}
-			done = v
-		}
-		// Attach the finished value to its container; close every container
-		// it completes.
-		for {
-			if len(stack) == 0 {
-				return done, nil
-			}
-			top := stack[len(stack)-1]
-			top.add(done)
-			if err := p.skipSpace(); err != nil {
-				return nil, err
-			}
-			if p.pos == len(p.src) {
-				return nil, p.errorf("unexpected end of input")
-			}
-			closer := byte(']')
-			if top.value.kind == jsonObject {
-				closer = '}'
-			}
-			c := p.src[p.pos]
-			p.pos++
-			if c == closer {
-				stack = stack[:len(stack)-1]
-				done = top.value
-				continue
-			}
-			if c != ',' {
-				p.pos--
-				return nil, p.errorf("expected ',' or '%c', found %s", closer, p.describe())
-			}
-			if top.value.kind == jsonObject {
-				if err := p.parseKey(top); err != nil {
-					return nil, err
-				}
-			}
-			break
-		}
-	}
-}
-
-// closesAtOnce consumes the closing bracket of an empty container.
-func (p *jsonParser) closesAtOnce(opener byte) (bool, error) {
-	if err := p.skipSpace(); err != nil {
-		return false, err
-	}
-	closer := byte(']')
-	if opener == '{' {
-		closer = '}'
-	}
-	if p.pos < len(p.src) && p.src[p.pos] == closer {
-		p.pos++
-		return true, nil
-	}
-	return false, nil
-}
-
-// parseKey parses a member name and its colon.
-func (p *jsonParser) parseKey(frame *jsonFrame) error {
-	if err := p.skipSpace(); err != nil {
-		return err
-	}
-	if p.pos == len(p.src) || p.src[p.pos] != '"' {
-		return p.errorf("expected a member name in double quotes, found %s", p.describe())
-	}
-	key, err := p.parseString()
-	if err != nil {
-		return err
-	}
-	if err := p.skipSpace(); err != nil {
-		return err
-	}
-	if p.pos == len(p.src) || p.src[p.pos] != ':' {
-		return p.errorf("expected ':' after member name, found %s", p.describe())
-	}
-	p.pos++
-	frame.key = key
-	return nil
-}
-
-// add appends a value to an array, or sets the pending member of an object.
-func (f *jsonFrame) add(v *jsonValue) {
-	obj := f.value
-	if obj.kind == jsonArray {
-		obj.items = append(obj.items, v)
-		return
-	}
-	if f.index != nil {
-		if i, ok := f.index[f.key]; ok {
-			obj.items[i] = v
-			return
-		}
-	} else {
-		for i, k := range obj.keys {
-			if k == f.key {
-				obj.items[i] = v
-				return
-			}
-		}
-	}
-	obj.keys = append(obj.keys, f.key)
-	obj.items = append(obj.items, v)
-	switch {
-	case f.index != nil:
-		f.index[f.key] = len(obj.keys) - 1
-	case len(obj.keys) > indexedAfter:
-		f.index = make(map[string]int, 2*len(obj.keys))
-		for i, k := range obj.keys {
-			f.index[k] = i
-		}
-	}
-}
-
-// describe names the character at the current position for an error.
-func (p *jsonParser) describe() string {
-	if p.pos >= len(p.src) {
-		return "end of input"
-	}
-	r, _ := utf8.DecodeRuneInString(p.src[p.pos:])
-	return strconv.QuoteRune(r)
-}
-
-func (p *jsonParser) parseLiteral() (*jsonValue, error) {
-	rest := p.src[p.pos:]
-	for _, lit := range []struct {
-		text  string
-		value jsonValue
-	}{
-		{"true", jsonValue{kind: jsonBool, boolean: true}},
-		{"false", jsonValue{kind: jsonBool}},
-		{"null", jsonValue{kind: jsonNull}},
-	} {
-		if strings.HasPrefix(rest, lit.text) && !p.wordContinues(len(lit.text)) {
-			p.pos += len(lit.text)
-			v := lit.value
-			return &v, nil
-		}
-	}
-	return nil, p.errorf("unexpected character %s", p.describe())
-}
-
-// wordContinues reports whether a letter or digit follows the n bytes after
-// the current position, as in "nullx".
-func (p *jsonParser) wordContinues(n int) bool {
-	if p.pos+n >= len(p.src) {
-		return false
-	}
-	c := p.src[p.pos+n]
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf
-}
-
-// parseNumber parses a JSON number into the node Jackson would create.
-func (p *jsonParser) parseNumber() (*jsonValue, error) {
-	start := p.pos
-	s := p.src
-	i := p.pos
-	if s[i] == '-' {
-		i++
-	}
-	digits := func() int {
-		n := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	intStart := i
-	switch n := digits(); {
-	case n == 0:
-		p.pos = i
-		return nil, p.errorf("expected a digit, found %s", p.describe())
-	case n > 1 && s[intStart] == '0':
-		p.pos = intStart
-		return nil, p.errorf("leading zeroes are not allowed in numbers")
-	}
-	floating := false
-	if i < len(s) && s[i] == '.' {
-		i++
-		floating = true
-		if digits() == 0 {
-			p.pos = i
-			return nil, p.errorf("decimal point not followed by a digit")
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		floating = true
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			p.pos = i
-			return nil, p.errorf("exponent not followed by a digit")
-		}
-	}
-	p.pos = i
-	if p.wordContinues(0) {
-		return nil, p.errorf("unexpected character %s after a number", p.describe())
-	}
-	lit := s[start:i]
-	if len(lit) > maxNumberLength {
-		p.pos = start
-		return nil, p.errorf("number literal longer than %d characters", maxNumberLength)
-	}
-	if floating {
-		// Out of range literals become infinities or zeros, as in Java.
-		f, _ := strconv.ParseFloat(lit, 64)
-		return &jsonValue{kind: jsonDouble, dbl: f}, nil
-	}
-	n, err := strconv.ParseInt(lit, 10, 64)
-	switch {
-	case err != nil:
-		return &jsonValue{kind: jsonBigInt, str: lit}, nil
-	case n >= math.MinInt32 && n <= math.MaxInt32:
-		return &jsonValue{kind: jsonInt, num: n}, nil
-	default:
-		return &jsonValue{kind: jsonLong, num: n}, nil
-	}
-}
-
-// parseString parses a string literal. Invalid UTF-8 and unpaired surrogate
-// escapes become U+FFFD.
-func (p *jsonParser) parseString() (string, error) {
-	p.pos++ // opening quote
-	var b strings.Builder
-	runStart := p.pos
-	for {
-		if p.pos >= len(p.src) {
-			return "", p.errorf("unterminated string")
-		}
-		c := p.src[p.pos]
-		switch {
-		case c == '"':
-			if b.Len() == 0 && utf8.ValidString(p.src[runStart:p.pos]) {
-				s := p.src[runStart:p.pos]
-				p.pos++
-				return s, nil
-			}
-			b.WriteString(strings.ToValidUTF8(p.src[runStart:p.pos], "\uFFFD"))
-			p.pos++
-			return b.String(), nil
-		case c < 0x20:
-			return "", p.errorf("control character %U in a string must be escaped", rune(c))
-		case c == '\\':
-			b.WriteString(strings.ToValidUTF8(p.src[runStart:p.pos], "\uFFFD"))
-			if err := p.parseEscape(&b); err != nil {
-				return "", err
-			}
-			runStart = p.pos
-		default:
-			p.pos++
-		}
-	}
-}
-
-func (p *jsonParser) parseEscape(b *strings.Builder) error {
-	p.pos++ // backslash
-	if p.pos >= len(p.src) {
-		return p.errorf("unterminated string")
-	}
-	c := p.src[p.pos]
-	p.pos++
-	switch c {
-	case '"', '\\', '/':
-		b.WriteByte(c)
-	case 'b':
-		b.WriteByte('\b')
-	case 'f':
-		b.WriteByte('\f')
-	case 'n':
-		b.WriteByte('\n')
-	case 'r':
-		b.WriteByte('\r')
-	case 't':
-		b.WriteByte('\t')
-	case 'u':
-		r, err := p.parseHex4()
-		if err != nil {
-			return err
-		}
-		if utf16.IsSurrogate(r) {
-			r2 := utf8.RuneError
-			if strings.HasPrefix(p.src[p.pos:], `\u`) {
-				save := p.pos
-				p.pos += 2
-				low, err := p.parseHex4()
-				if err != nil {
-					return err
-				}
-				if r2 = utf16.DecodeRune(r, low); r2 == utf8.RuneError {
-					p.pos = save
-				}
-			}
-			r = r2
-		}
-		b.WriteRune(r)
-	default:
-		p.pos--
-		return p.errorf("unrecognized escape \\%s", p.describe())
-	}
-	return nil
-}
-
-func (p *jsonParser) parseHex4() (rune, error) {
-	if p.pos+4 > len(p.src) {
-		return 0, p.errorf("incomplete \\u escape")
-	}
-	n, err := strconv.ParseUint(p.src[p.pos:p.pos+4], 16, 32)
-	if err != nil {
-		return 0, p.errorf("invalid \\u escape")
-	}
-	p.pos += 4
-	return rune(n), nil
+	return root, b.values, nil
 }
 
 // abbreviate shortens text quoted in an error message.

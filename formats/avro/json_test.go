@@ -72,15 +72,6 @@ func TestParseJSONDepth(t *testing.T) {
 	}
 }
 
-func TestWriteJSONString(t *testing.T) {
-	var b strings.Builder
-	writeJSONString(&b, "\"\\/\b\f\n\r\t\x01\x1f\x7f<>&é\u2028")
-	want := `"\"\\/\b\f\n\r\t\u0001\u001F` + "\x7f<>&é\u2028" + `"`
-	if b.String() != want {
-		t.Errorf("got %s, want %s", b.String(), want)
-	}
-}
-
 func TestJSONEqual(t *testing.T) {
 	parse := func(s string) *jsonValue {
 		v, _, err := parseJSON(s, 10)

@@ -3,53 +3,15 @@ package avro
 import (
 	"strconv"
 	"strings"
+
+	"github.com/goschemaregistry/registry/formats/internal/jsontree"
 )
-
-const hexDigits = "0123456789ABCDEF"
-
-// writeJSONString writes s as Jackson's generator quotes strings: the short
-// escapes for quote, backslash, \b, \t, \n, \f and \r, \u00XX with upper case
-// hex digits for other control characters, everything else as is (no HTML
-// escaping, non-ASCII written raw).
-func writeJSONString(b *strings.Builder, s string) {
-	b.WriteByte('"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b.WriteString(s[start:i])
-		switch c {
-		case '"', '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			b.WriteString(`\u00`)
-			b.WriteByte(hexDigits[c>>4])
-			b.WriteByte(hexDigits[c&0xF])
-		}
-		start = i + 1
-	}
-	b.WriteString(s[start:])
-	b.WriteByte('"')
-}
 
 // writeJSONNumber writes a double or float as Jackson does: Java's
 // Double.toString or Float.toString, with NaN and the infinities quoted.
 func writeJSONNumber(b *strings.Builder, text string) {
 	if text == "NaN" || strings.HasSuffix(text, "Infinity") {
-		writeJSONString(b, text)
+		jsontree.WriteString(b, text)
 		return
 	}
 	b.WriteString(text)
@@ -71,7 +33,7 @@ func writeJSON(b *strings.Builder, v *jsonValue) {
 	case jsonFloat:
 		writeJSONNumber(b, javaFloat(float32(v.dbl)))
 	case jsonString:
-		writeJSONString(b, v.str)
+		jsontree.WriteString(b, v.str)
 	case jsonArray:
 		b.WriteByte('[')
 		for i, item := range v.items {
@@ -87,7 +49,7 @@ func writeJSON(b *strings.Builder, v *jsonValue) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeJSONString(b, key)
+			jsontree.WriteString(b, key)
 			b.WriteByte(':')
 			writeJSON(b, v.items[i])
 		}

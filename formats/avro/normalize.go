@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/goschemaregistry/registry/formats/internal/jsontree"
 )
 
 // errNotNormalizable is returned for the few schemas Confluent's
@@ -85,12 +87,12 @@ func (w *normalizer) named(n *node) error {
 	b := &w.b
 	full := n.name.full()
 	if w.written[full] {
-		writeJSONString(b, full)
+		jsontree.WriteString(b, full)
 		return nil
 	}
 	w.written[full] = true
 	b.WriteString(`{"name":`)
-	writeJSONString(b, full)
+	jsontree.WriteString(b, full)
 	b.WriteString(`,"type":"` + n.kind.String() + `"`)
 	switch n.kind {
 	case kindEnum:
@@ -113,7 +115,7 @@ func (w *normalizer) named(n *node) error {
 	w.logical(n.logical)
 	if n.doc != "" {
 		b.WriteString(`,"doc":`)
-		writeJSONString(b, n.doc)
+		jsontree.WriteString(b, n.doc)
 	}
 	if len(n.aliases) > 0 {
 		aliases := make([]string, len(n.aliases))
@@ -130,7 +132,7 @@ func (w *normalizer) named(n *node) error {
 	}
 	if n.enumDef != nil {
 		b.WriteString(`,"default":`)
-		writeJSONString(b, *n.enumDef)
+		jsontree.WriteString(b, *n.enumDef)
 	}
 	if err := w.props(n.props); err != nil {
 		return err
@@ -142,7 +144,7 @@ func (w *normalizer) named(n *node) error {
 func (w *normalizer) field(f *field) error {
 	b := &w.b
 	b.WriteString(`{"name":`)
-	writeJSONString(b, f.name)
+	jsontree.WriteString(b, f.name)
 	b.WriteString(`,"type":`)
 	if err := w.schema(f.typ); err != nil {
 		return err
@@ -151,7 +153,7 @@ func (w *normalizer) field(f *field) error {
 	b.WriteString(`,"order":"` + strings.ToUpper(orderNames[f.order]) + `"`)
 	if f.hasDoc {
 		b.WriteString(`,"doc":`)
-		writeJSONString(b, f.doc)
+		jsontree.WriteString(b, f.doc)
 	}
 	if len(f.aliases) > 0 {
 		b.WriteString(`,"aliases":`)
@@ -180,7 +182,7 @@ func (w *normalizer) logical(lt *logicalType) {
 		return
 	}
 	w.b.WriteString(`,"logicalType":`)
-	writeJSONString(&w.b, lt.name)
+	jsontree.WriteString(&w.b, lt.name)
 	if lt.name == "decimal" {
 		w.b.WriteString(`,"precision":` + strconv.Itoa(lt.precision))
 		if lt.scale != 0 {
@@ -196,7 +198,7 @@ func (w *normalizer) props(props []prop) error {
 	slices.SortFunc(sorted, func(a, b prop) int { return compareUTF16(a.key, b.key) })
 	for _, pr := range sorted {
 		w.b.WriteByte(',')
-		writeJSONString(&w.b, pr.key)
+		jsontree.WriteString(&w.b, pr.key)
 		w.b.WriteByte(':')
 		value, err := javaObject(pr.value, nil)
 		if err != nil {
@@ -351,7 +353,7 @@ func writeJavaObject(b *strings.Builder, v *jsonValue) error {
 			if n > 0 {
 				b.WriteByte(',')
 			}
-			writeJSONString(b, v.keys[i])
+			jsontree.WriteString(b, v.keys[i])
 			b.WriteByte(':')
 			if err := writeJavaObject(b, v.items[i]); err != nil {
 				return err

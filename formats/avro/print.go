@@ -3,6 +3,8 @@ package avro
 import (
 	"strconv"
 	"strings"
+
+	"github.com/goschemaregistry/registry/formats/internal/jsontree"
 )
 
 // printSchema writes n as Java's Schema.toString(referencedSchemas) does,
@@ -54,7 +56,7 @@ func (p *printer) schema(n *node, space string) {
 		}
 		b.WriteByte(']')
 	case kindUnresolved:
-		writeJSONString(b, n.ref)
+		jsontree.WriteString(b, n.ref)
 	default:
 		if len(n.props) == 0 {
 			b.WriteString(`"` + n.kind.String() + `"`)
@@ -70,7 +72,7 @@ func (p *printer) named(n *node, space string) {
 	b := &p.b
 	full := n.name.full()
 	if p.known[full] {
-		writeJSONString(b, n.name.qualified(space))
+		jsontree.WriteString(b, n.name.qualified(space))
 		return
 	}
 	p.known[full] = true
@@ -79,17 +81,17 @@ func (p *printer) named(n *node, space string) {
 		typ = "error"
 	}
 	b.WriteString(`{"type":"` + typ + `","name":`)
-	writeJSONString(b, n.name.simple)
+	jsontree.WriteString(b, n.name.simple)
 	switch {
 	case n.name.space != "" && n.name.space != space:
 		b.WriteString(`,"namespace":`)
-		writeJSONString(b, n.name.space)
+		jsontree.WriteString(b, n.name.space)
 	case n.name.space == "" && space != "":
 		b.WriteString(`,"namespace":""`)
 	}
 	if n.hasDoc {
 		b.WriteString(`,"doc":`)
-		writeJSONString(b, n.doc)
+		jsontree.WriteString(b, n.doc)
 	}
 	switch n.kind {
 	case kindRecord:
@@ -106,7 +108,7 @@ func (p *printer) named(n *node, space string) {
 		writeStrings(b, n.symbols)
 		if n.enumDef != nil {
 			b.WriteString(`,"default":`)
-			writeJSONString(b, *n.enumDef)
+			jsontree.WriteString(b, *n.enumDef)
 		}
 	case kindFixed:
 		b.WriteString(`,"size":` + strconv.Itoa(n.size))
@@ -126,12 +128,12 @@ func (p *printer) named(n *node, space string) {
 func (p *printer) field(f *field, space string) {
 	b := &p.b
 	b.WriteString(`{"name":`)
-	writeJSONString(b, f.name)
+	jsontree.WriteString(b, f.name)
 	b.WriteString(`,"type":`)
 	p.schema(f.typ, space)
 	if f.hasDoc {
 		b.WriteString(`,"doc":`)
-		writeJSONString(b, f.doc)
+		jsontree.WriteString(b, f.doc)
 	}
 	if f.def != nil {
 		b.WriteString(`,"default":`)
@@ -151,7 +153,7 @@ func (p *printer) field(f *field, space string) {
 func (p *printer) props(props []prop) {
 	for _, pr := range props {
 		p.b.WriteByte(',')
-		writeJSONString(&p.b, pr.key)
+		jsontree.WriteString(&p.b, pr.key)
 		p.b.WriteByte(':')
 		writeJSON(&p.b, pr.value)
 	}
@@ -163,7 +165,7 @@ func writeStrings(b *strings.Builder, list []string) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeJSONString(b, s)
+		jsontree.WriteString(b, s)
 	}
 	b.WriteByte(']')
 }

@@ -4,47 +4,9 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/goschemaregistry/registry/formats/internal/jsontree"
 )
-
-const hexDigits = "0123456789ABCDEF"
-
-// writeJSONString writes s as Jackson's generator quotes strings: the short
-// escapes for quote, backslash, \b, \t, \n, \f and \r, \u00XX with upper case
-// hex digits for other control characters, everything else as is (no HTML
-// escaping, non-ASCII written raw).
-func writeJSONString(b *strings.Builder, s string) {
-	b.WriteByte('"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b.WriteString(s[start:i])
-		switch c {
-		case '"', '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			b.WriteString(`\u00`)
-			b.WriteByte(hexDigits[c>>4])
-			b.WriteByte(hexDigits[c&0xF])
-		}
-		start = i + 1
-	}
-	b.WriteString(s[start:])
-	b.WriteByte('"')
-}
 
 // writeJSON writes v compactly as Jackson writes a tree: members in their
 // order, or sorted by name, recursively, when sorted is set (the tree
@@ -62,7 +24,7 @@ func writeJSON(b *strings.Builder, v *value, sorted bool) {
 	case kindNumber:
 		b.WriteString(v.text)
 	case kindString:
-		writeJSONString(b, v.text)
+		jsontree.WriteString(b, v.text)
 	case kindArray:
 		b.WriteByte('[')
 		for i, item := range v.items {
@@ -85,7 +47,7 @@ func writeJSON(b *strings.Builder, v *value, sorted bool) {
 			if n > 0 {
 				b.WriteByte(',')
 			}
-			writeJSONString(b, v.keys[i])
+			jsontree.WriteString(b, v.keys[i])
 			b.WriteByte(':')
 			writeJSON(b, v.items[i], sorted)
 		}

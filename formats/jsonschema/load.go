@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/goschemaregistry/registry/formats/internal/jsontree"
 )
 
 // Keyword groups by type, as Everit's SpecificationVersion and
@@ -549,7 +551,7 @@ func writeLiteral(b *strings.Builder, v *value) {
 			if n > 0 {
 				b.WriteByte(',')
 			}
-			writeJSONString(b, v.keys[i])
+			jsontree.WriteString(b, v.keys[i])
 			b.WriteByte(':')
 			writeLiteral(b, v.items[i])
 		}
