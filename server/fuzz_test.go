@@ -32,6 +32,7 @@ func FuzzRequests(f *testing.F) {
 		{"/subjects/%ff/versions", `{}`},
 		{"/subjects/s/versions", `{"schema":null,"metadata":{"properties":{"a":"b"}},"ruleSet":{}}`},
 		{"/subjects/p/versions", `{"schemaType":"PROTOBUF","schema":"syntax = \"proto3\";\nmessage M { int32 a = 1; oneof o { string b = 2; } }"}`},
+		{"/subjects/j/versions", `{"schemaType":"JSON","schema":"{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"b.json#/definitions/x\"}}}","references":[{"name":"b.json","subject":"b","version":1}]}`},
 		{"/subjects/p/versions", `{"schemaType":"PROTOBUF","schema":"import \"x.proto\"; message N { X x = 1; }","references":[{"name":"x.proto","subject":"x","version":1}]}`},
 	} {
 		f.Add(seed.path, seed.body)
