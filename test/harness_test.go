@@ -93,14 +93,16 @@ func startRegistry(t testing.TB) *registryProcess {
 // connections: level=INFO msg="serving the schema registry API" address=...
 var listenAddress = regexp.MustCompile(`msg="serving the schema registry API".* address=(\S+)`)
 
-// startRegistryIn starts a registry on dataDir, listening on a port the
+// startRegistryIn starts a registry on dataDir (with extraArgs added to its
+// command line), listening on a port the
 // kernel picks, and waits until GET / answers. The process is stopped (or
 // killed, if it does not stop) when the test ends, and dies with the test
 // binary if that is killed first.
-func startRegistryIn(t testing.TB, dataDir string) *registryProcess {
+func startRegistryIn(t testing.TB, dataDir string, extraArgs ...string) *registryProcess {
 	t.Helper()
 	r := &registryProcess{t: t, dataDir: dataDir, exited: make(chan struct{}), logs: &logBuffer{}}
-	r.cmd = exec.Command(registryBinary, "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "info")
+	args := append([]string{"--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "info"}, extraArgs...)
+	r.cmd = exec.Command(registryBinary, args...)
 	if raceEnabled {
 		// The race runtime otherwise sleeps a second at exit.
 		r.cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0")

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -35,6 +36,8 @@ type config struct {
 	compatibility string
 	maxBodyBytes  int64
 	logLevel      string
+	kafkaBrokers  string
+	kafkaTopic    string
 }
 
 // envOr returns the environment variable's value, or def when unset.
@@ -62,6 +65,10 @@ func parseConfig(args []string) (config, error) {
 		"largest request body accepted (env SCHEMA_REGISTRY_MAX_BODY_BYTES)")
 	fs.StringVar(&cfg.logLevel, "log-level", envOr("SCHEMA_REGISTRY_LOG_LEVEL", "info"),
 		"debug, info, warn or error (env SCHEMA_REGISTRY_LOG_LEVEL)")
+	fs.StringVar(&cfg.kafkaBrokers, "kafka-brokers", envOr("SCHEMA_REGISTRY_KAFKA_BROKERS", ""),
+		"comma-separated Kafka bootstrap brokers; when set the log is a Kafka topic instead of the embedded file (env SCHEMA_REGISTRY_KAFKA_BROKERS)")
+	fs.StringVar(&cfg.kafkaTopic, "kafka-topic", envOr("SCHEMA_REGISTRY_KAFKA_TOPIC", storage.DefaultKafkaTopic),
+		"Kafka topic of the log (env SCHEMA_REGISTRY_KAFKA_TOPIC)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -99,12 +106,9 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// The view is only known once the log is open, but compaction asks it
 	// which record holds the highest id, so the pin reads it late.
 	var replayed atomic.Pointer[storage.View]
-	log, err := storage.OpenFileLog(cfg.dataDir, storage.FileLogOptions{
-		Logger: logger,
-		Pin: func(rec storage.Record) bool {
-			v := replayed.Load()
-			return v != nil && storage.HoldsMaxID(rec, v.MaxID())
-		},
+	log, backend, err := openLog(ctx, cfg, logger, func(rec storage.Record) bool {
+		v := replayed.Load()
+		return v != nil && storage.HoldsMaxID(rec, v.MaxID())
 	})
 	if err != nil {
 		return err
@@ -121,7 +125,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// Replaying leaves garbage several times the size of the view; hand
 	// it back now rather than carry it as resident memory.
 	debug.FreeOSMemory()
-	logger.Info("storage ready", "backend", "embedded", "data_dir", cfg.dataDir,
+	logger.Info("storage ready", "backend", backend, "data_dir", cfg.dataDir, "kafka_topic", cfg.kafkaTopic,
 		"applied_offset", view.Applied(), "replay", time.Since(started).Round(time.Millisecond))
 
 	level, _ := compat.ParseLevel(cfg.compatibility)
@@ -161,4 +165,29 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return httpServer.Shutdown(shutdownCtx)
+}
+
+// openLog opens the log the configuration names: a Kafka topic when brokers
+// are given, the embedded file otherwise. It returns the log and the
+// backend's name for the logs.
+func openLog(ctx context.Context, cfg config, logger *slog.Logger, pin func(storage.Record) bool) (storage.Log, string, error) {
+	if cfg.kafkaBrokers == "" {
+		log, err := storage.OpenFileLog(cfg.dataDir, storage.FileLogOptions{Logger: logger, Pin: pin})
+		return log, "embedded", err
+	}
+	log, err := storage.OpenKafkaLog(ctx, storage.KafkaLogOptions{
+		Brokers: strings.Split(cfg.kafkaBrokers, ","),
+		Topic:   cfg.kafkaTopic,
+		Logger:  logger,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	// As Confluent does, mark the end of the log with a NOOP record, so
+	// that replaying up to it reads every record written before start.
+	if _, err := log.Barrier(ctx); err != nil {
+		log.Close()
+		return nil, "", fmt.Errorf("writing the start-up barrier to Kafka: %w", err)
+	}
+	return log, "kafka", nil
 }
