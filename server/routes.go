@@ -1,6 +1,7 @@
 package server
 
-// routes lays out the API, Confluent Schema Registry's paths.
+// routes lays out the API, Confluent Schema Registry's paths. Writes pass
+// through forwardWrites, which sends them to the leader from a follower.
 func (s *Server) routes() {
 	e := s.echo
 
@@ -19,11 +20,11 @@ func (s *Server) routes() {
 
 	e.GET("/subjects", s.listSubjects)
 	e.POST("/subjects/:subject", s.lookupSchema)
-	e.DELETE("/subjects/:subject", s.deleteSubject)
+	e.DELETE("/subjects/:subject", s.deleteSubject, s.forwardWrites)
 	e.GET("/subjects/:subject/versions", s.listVersions)
-	e.POST("/subjects/:subject/versions", s.registerSchema)
+	e.POST("/subjects/:subject/versions", s.registerSchema, s.forwardWrites)
 	e.GET("/subjects/:subject/versions/:version", s.getVersion)
-	e.DELETE("/subjects/:subject/versions/:version", s.deleteVersion)
+	e.DELETE("/subjects/:subject/versions/:version", s.deleteVersion, s.forwardWrites)
 	e.GET("/subjects/:subject/versions/:version/schema", s.getVersionSchemaText)
 	e.GET("/subjects/:subject/versions/:version/referencedby", s.referencedBy)
 
@@ -31,16 +32,16 @@ func (s *Server) routes() {
 	e.POST("/compatibility/subjects/:subject/versions/:version", s.testCompatibilityVersion)
 
 	e.GET("/config", s.getGlobalConfig)
-	e.PUT("/config", s.putGlobalConfig)
-	e.DELETE("/config", s.deleteGlobalConfig)
+	e.PUT("/config", s.putGlobalConfig, s.forwardWrites)
+	e.DELETE("/config", s.deleteGlobalConfig, s.forwardWrites)
 	e.GET("/config/:subject", s.getSubjectConfig)
-	e.PUT("/config/:subject", s.putSubjectConfig)
-	e.DELETE("/config/:subject", s.deleteSubjectConfig)
+	e.PUT("/config/:subject", s.putSubjectConfig, s.forwardWrites)
+	e.DELETE("/config/:subject", s.deleteSubjectConfig, s.forwardWrites)
 
 	e.GET("/mode", s.getGlobalMode)
-	e.PUT("/mode", s.putGlobalMode)
-	e.DELETE("/mode", s.deleteGlobalMode)
+	e.PUT("/mode", s.putGlobalMode, s.forwardWrites)
+	e.DELETE("/mode", s.deleteGlobalMode, s.forwardWrites)
 	e.GET("/mode/:subject", s.getSubjectMode)
-	e.PUT("/mode/:subject", s.putSubjectMode)
-	e.DELETE("/mode/:subject", s.deleteSubjectMode)
+	e.PUT("/mode/:subject", s.putSubjectMode, s.forwardWrites)
+	e.DELETE("/mode/:subject", s.deleteSubjectMode, s.forwardWrites)
 }

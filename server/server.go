@@ -48,13 +48,18 @@ type Config struct {
 	WriteTimeout time.Duration
 	// ClusterID is reported by /v1/metadata/id; default "registry".
 	ClusterID string
+	// Leadership, when set, makes the server one instance of a cluster:
+	// writes are served by the leader only, and followers forward them.
+	// Nil means a single instance that always writes.
+	Leadership Leadership
 }
 
 // Server serves the API.
 type Server struct {
-	echo     *echo.Echo
-	registry *registry
-	config   Config
+	echo      *echo.Echo
+	registry  *registry
+	config    Config
+	forwarder *http.Client
 }
 
 // New returns a server for cfg.
@@ -94,7 +99,7 @@ func New(cfg Config) (*Server, error) {
 	for _, f := range cfg.Formats {
 		reg.formats[f.Type()] = f
 	}
-	s := &Server{echo: echo.New(), registry: reg, config: cfg}
+	s := &Server{echo: echo.New(), registry: reg, config: cfg, forwarder: newForwarder(cfg.WriteTimeout)}
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = errorHandler

@@ -31,13 +31,16 @@ import (
 // config is every setting of the server, filled from flags and their
 // environment variables in one place.
 type config struct {
-	listen        string
-	dataDir       string
-	compatibility string
-	maxBodyBytes  int64
-	logLevel      string
-	kafkaBrokers  string
-	kafkaTopic    string
+	listen         string
+	dataDir        string
+	compatibility  string
+	maxBodyBytes   int64
+	logLevel       string
+	kafkaBrokers   string
+	kafkaTopic     string
+	groupID        string
+	advertisedURL  string
+	leaderEligible bool
 }
 
 // envOr returns the environment variable's value, or def when unset.
@@ -69,6 +72,16 @@ func parseConfig(args []string) (config, error) {
 		"comma-separated Kafka bootstrap brokers; when set the log is a Kafka topic instead of the embedded file (env SCHEMA_REGISTRY_KAFKA_BROKERS)")
 	fs.StringVar(&cfg.kafkaTopic, "kafka-topic", envOr("SCHEMA_REGISTRY_KAFKA_TOPIC", storage.DefaultKafkaTopic),
 		"Kafka topic of the log (env SCHEMA_REGISTRY_KAFKA_TOPIC)")
+	fs.StringVar(&cfg.groupID, "group-id", envOr("SCHEMA_REGISTRY_GROUP_ID", "schema-registry"),
+		"Kafka group the instances elect their leader in (env SCHEMA_REGISTRY_GROUP_ID)")
+	fs.StringVar(&cfg.advertisedURL, "advertised-url", envOr("SCHEMA_REGISTRY_ADVERTISED_URL", ""),
+		"URL the other instances forward writes to; default http://<hostname>:<port> (env SCHEMA_REGISTRY_ADVERTISED_URL)")
+	eligible, err := strconv.ParseBool(envOr("SCHEMA_REGISTRY_LEADER_ELIGIBILITY", "true"))
+	if err != nil {
+		return cfg, fmt.Errorf("SCHEMA_REGISTRY_LEADER_ELIGIBILITY: %w", err)
+	}
+	fs.BoolVar(&cfg.leaderEligible, "leader-eligibility", eligible,
+		"whether this instance may be elected leader (env SCHEMA_REGISTRY_LEADER_ELIGIBILITY)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -106,7 +119,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// The view is only known once the log is open, but compaction asks it
 	// which record holds the highest id, so the pin reads it late.
 	var replayed atomic.Pointer[storage.View]
-	log, backend, err := openLog(ctx, cfg, logger, func(rec storage.Record) bool {
+	log, kafka, err := openLog(ctx, cfg, logger, func(rec storage.Record) bool {
 		v := replayed.Load()
 		return v != nil && storage.HoldsMaxID(rec, v.MaxID())
 	})
@@ -125,6 +138,11 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// Replaying leaves garbage several times the size of the view; hand
 	// it back now rather than carry it as resident memory.
 	debug.FreeOSMemory()
+	backend := "embedded"
+	var lead *leadership
+	if kafka != nil {
+		backend, lead = "kafka", &leadership{}
+	}
 	logger.Info("storage ready", "backend", backend, "data_dir", cfg.dataDir, "kafka_topic", cfg.kafkaTopic,
 		"applied_offset", view.Applied(), "replay", time.Since(started).Round(time.Millisecond))
 
@@ -134,6 +152,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 		Formats:              []formats.Format{avro.New(avro.Limits{}), protobuf.New(protobuf.Limits{}), jsonschema.New(jsonschema.Limits{})},
 		DefaultCompatibility: level,
 		MaxBodyBytes:         cfg.maxBodyBytes,
+		Leadership:           leadershipOrNil(lead),
 	})
 	if err != nil {
 		return err
@@ -149,6 +168,14 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    1 << 20,
+	}
+	if kafka != nil {
+		elector, err := startElection(ctx, cfg, kafka, view, listener, lead, logger)
+		if err != nil {
+			listener.Close()
+			return err
+		}
+		defer elector.Close()
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(listener) }()
@@ -168,12 +195,14 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 }
 
 // openLog opens the log the configuration names: a Kafka topic when brokers
-// are given, the embedded file otherwise. It returns the log and the
-// backend's name for the logs.
-func openLog(ctx context.Context, cfg config, logger *slog.Logger, pin func(storage.Record) bool) (storage.Log, string, error) {
+// are given (returned a second time as such), the embedded file otherwise.
+func openLog(ctx context.Context, cfg config, logger *slog.Logger, pin func(storage.Record) bool) (storage.Log, *storage.KafkaLog, error) {
 	if cfg.kafkaBrokers == "" {
 		log, err := storage.OpenFileLog(cfg.dataDir, storage.FileLogOptions{Logger: logger, Pin: pin})
-		return log, "embedded", err
+		if err != nil {
+			return nil, nil, err
+		}
+		return log, nil, nil
 	}
 	log, err := storage.OpenKafkaLog(ctx, storage.KafkaLogOptions{
 		Brokers: strings.Split(cfg.kafkaBrokers, ","),
@@ -181,13 +210,22 @@ func openLog(ctx context.Context, cfg config, logger *slog.Logger, pin func(stor
 		Logger:  logger,
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	// As Confluent does, mark the end of the log with a NOOP record, so
 	// that replaying up to it reads every record written before start.
 	if _, err := log.Barrier(ctx); err != nil {
 		log.Close()
-		return nil, "", fmt.Errorf("writing the start-up barrier to Kafka: %w", err)
+		return nil, nil, fmt.Errorf("writing the start-up barrier to Kafka: %w", err)
 	}
-	return log, "kafka", nil
+	return log, log, nil
+}
+
+// leadershipOrNil keeps a nil *leadership from becoming a non-nil
+// interface: a single instance has no leadership at all.
+func leadershipOrNil(l *leadership) server.Leadership {
+	if l == nil {
+		return nil
+	}
+	return l
 }
