@@ -429,6 +429,11 @@ func (r *registry) register(ctx context.Context, subject string, req *registerRe
 		if existing, ok := r.view.SchemaByID(id); ok && existing.Hash != parsed.hash {
 			return 0, errOperationNotPermitted("Overwrite new schema with id %d is not permitted.", id)
 		}
+		// The log keeps a version to one schema until it is deleted for
+		// good (see storage.View), so an import cannot replace it.
+		if taken, ok := r.view.Version(subject, version); ok && taken.ID != id {
+			return 0, errOperationNotPermitted("Overwrite of version %d of subject %s with another schema is not permitted.", version, subject)
+		}
 	} else {
 		var release func()
 		id, release = r.reserveID(parsed.hash)

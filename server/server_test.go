@@ -295,6 +295,7 @@ func TestModes(t *testing.T) {
 	r.expect("POST", "/subjects/imported/versions", map[string]any{"schema": userV3, "id": 42, "version": 7}, 200, `{"id":42}`)
 	r.expect("GET", "/subjects/imported/versions/7", nil, 200, `{"subject":"imported","version":7,"id":42,"schema":`+quote(userV3)+`}`)
 	r.expectCode("POST", "/subjects/imported/versions", map[string]any{"schema": `"string"`, "id": 42, "version": 8}, 422, 42205)
+	r.expectCode("POST", "/subjects/imported/versions", map[string]any{"schema": `"string"`, "id": 44, "version": 7}, 422, 42205)
 	r.expectCode("POST", "/subjects/s/versions", map[string]any{"schema": userV2, "id": 50}, 422, 42205)
 	r.expect("DELETE", "/mode/imported", nil, 200, `{"mode":"IMPORT"}`)
 	// Ids continue above the imported ones.

@@ -308,6 +308,17 @@ func (v *View) applyLocked(key Key, value []byte) error {
 }
 
 func (v *View) putVersion(sv *SchemaValue) {
+	if s := v.subjects[sv.Subject]; s != nil {
+		if taken := s.get(sv.Version); taken != nil && taken.ID != sv.ID {
+			// A version names one schema until a tombstone frees it. A
+			// record giving it another schema (a deposed leader's late
+			// write) is refused the same way by every replica, and its
+			// writer sees its registration did not take.
+			v.logger.Warn("ignoring schema record for a version holding another schema",
+				"subject", sv.Subject, "version", sv.Version, "id", sv.ID, "holding", taken.ID)
+			return
+		}
+	}
 	v.removeVersion(sv.Subject, sv.Version)
 	if sv.ID > v.maxID {
 		v.maxID = sv.ID

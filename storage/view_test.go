@@ -241,3 +241,26 @@ func TestViewSchemaSharedByManySubjects(t *testing.T) {
 		t.Errorf("%d versions hold id 1", got)
 	}
 }
+
+func TestViewRefusesVersionReuseForOtherSchema(t *testing.T) {
+	v := replay(t,
+		schemaRec(t, "a", 1, 1, `"int"`, false),
+		// A deposed leader's late record for the same version.
+		schemaRec(t, "a", 1, 2, `"long"`, false),
+		// Rewriting the version with its own schema (a soft delete) is fine.
+		schemaRec(t, "a", 1, 1, `"int"`, true),
+	)
+	ver, ok := v.Version("a", 1)
+	if !ok || ver.ID != 1 || !ver.Deleted {
+		t.Errorf("version 1: %+v %v", ver, ok)
+	}
+	if _, ok := v.SchemaByID(2); ok {
+		t.Error("the refused schema is known by id")
+	}
+	// Once a tombstone frees the version, it may hold another schema.
+	v.Apply(Record{Offset: 10, Key: Key{Type: KeySchema, Subject: "a", Version: 1}.Bytes()})
+	v.Apply(func() Record { r := schemaRec(t, "a", 1, 3, `"long"`, false); r.Offset = 11; return r }())
+	if ver, _ := v.Version("a", 1); ver.ID != 3 {
+		t.Errorf("after the tombstone version 1 holds id %d", ver.ID)
+	}
+}
