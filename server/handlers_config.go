@@ -92,8 +92,10 @@ func (s *Server) putConfig(c echo.Context, subject string) error {
 		update.CompatibilityLevel = string(level)
 		req.Compatibility = string(level)
 	}
-	if subject != "" && (hasControlCharacters(subject) || subject == "__GLOBAL" || subject == "__EMPTY") {
-		return errInvalidSubject(subject)
+	if subject != "" {
+		if apiErr := checkNamedSubject(subject); apiErr != nil {
+			return apiErr
+		}
 	}
 	if apiErr := s.registry.setConfig(requestContext(c), subject, update); apiErr != nil {
 		return apiErr
@@ -149,8 +151,8 @@ func (s *Server) putSubjectMode(c echo.Context) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	if hasControlCharacters(subject) || subject == "__GLOBAL" || subject == "__EMPTY" {
-		return errInvalidSubject(subject)
+	if apiErr := checkNamedSubject(subject); apiErr != nil {
+		return apiErr
 	}
 	return s.putMode(c, subject)
 }

@@ -111,8 +111,8 @@ func (s *Server) registerSchema(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if hasControlCharacters(subject) || subject == "__GLOBAL" || subject == "__EMPTY" {
-		return errInvalidSubject(subject)
+	if apiErr := checkNamedSubject(subject); apiErr != nil {
+		return apiErr
 	}
 	in := &registerRequest{schemaInput: req.input(), Version: req.Version, ID: req.ID}
 	id, apiErr := s.registry.register(requestContext(c), subject, in, boolQuery(c, "normalize"))

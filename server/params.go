@@ -31,10 +31,15 @@ func (s *Server) subjectParam(c echo.Context) (string, *Error) {
 	return subject, nil
 }
 
-// hasControlCharacters reports whether a subject holds characters Confluent
-// refuses in subjects it writes (Java's ISO control characters).
-func hasControlCharacters(subject string) bool {
-	return strings.IndexFunc(subject, func(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }) >= 0
+// checkNamedSubject refuses, as Confluent's QualifiedSubject.isValidSubject
+// does for the subjects it writes, names with Java's ISO control characters
+// and the reserved names __GLOBAL and __EMPTY.
+func checkNamedSubject(subject string) *Error {
+	control := strings.IndexFunc(subject, func(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }) >= 0
+	if control || subject == "__GLOBAL" || subject == "__EMPTY" {
+		return errInvalidSubject(subject)
+	}
+	return nil
 }
 
 // boolQuery reads a boolean query parameter as JAX-RS does: "true" in any
