@@ -34,6 +34,8 @@ type registry struct {
 	logger        *slog.Logger
 	defaultCompat compat.Level
 	writeTimeout  time.Duration
+	// checked, when set, is told how long each compatibility check took.
+	checked func(schemaType string, took time.Duration)
 
 	// subjectLocks serialize the writes that touch one subject, as
 	// Confluent's per-subject store locks do; writes to different subjects
@@ -344,7 +346,12 @@ func (r *registry) checkCompatibility(subject string, s formats.Schema, previous
 		}
 		prev = append(prev, compat.Previous{Version: ver.Version, Schema: ps})
 	}
-	return compat.Check(r.compatLevel(subject), s, prev)
+	started := time.Now()
+	messages := compat.Check(r.compatLevel(subject), s, prev)
+	if r.checked != nil {
+		r.checked(s.Type(), time.Since(started))
+	}
+	return messages
 }
 
 // registerRequest is the body of POST /subjects/{subject}/versions.

@@ -10,6 +10,10 @@ func (s *Server) routes() {
 	e.GET("/v1/metadata/id", s.clusterID)
 	e.GET("/v1/metadata/version", s.serverVersion)
 	e.GET("/contexts", s.contexts)
+	e.GET("/openapi.yaml", s.openAPIDocument)
+	e.GET("/metrics", s.serveMetrics)
+	e.GET("/health/live", s.live)
+	e.GET("/health/ready", s.ready)
 
 	e.GET("/schemas", s.listSchemas)
 	e.GET("/schemas/types", s.schemaTypes)

@@ -52,6 +52,12 @@ type Config struct {
 	// writes are served by the leader only, and followers forward them.
 	// Nil means a single instance that always writes.
 	Leadership Leadership
+	// Users, when set, turns on HTTP Basic authentication and role
+	// checks; nil serves every request unauthenticated.
+	Users *Users
+	// MaxConcurrentRequests caps the requests served at once; 0 means
+	// no cap.
+	MaxConcurrentRequests int
 }
 
 // Server serves the API.
@@ -60,6 +66,7 @@ type Server struct {
 	registry  *registry
 	config    Config
 	forwarder *http.Client
+	metrics   *metrics
 }
 
 // New returns a server for cfg.
@@ -100,10 +107,13 @@ func New(cfg Config) (*Server, error) {
 		reg.formats[f.Type()] = f
 	}
 	s := &Server{echo: echo.New(), registry: reg, config: cfg, forwarder: newForwarder(cfg.WriteTimeout)}
+	s.metrics = newMetrics(s)
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = errorHandler
 	s.echo.Logger.SetOutput(io.Discard)
+	// Routing runs first, so every middleware sees the matched route.
+	s.echo.Use(s.observe, s.limitConcurrency, s.authorize)
 	s.routes()
 	return s, nil
 }
