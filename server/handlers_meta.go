@@ -15,7 +15,8 @@ func (s *Server) root(c echo.Context) error {
 }
 
 // clusterIDResponse is Confluent's ServerClusterId, with its map keys in
-// the order Confluent writes them.
+// the order Confluent writes them. Leader is ours: the URL of the instance
+// that writes, when one is known (a single instance reports none).
 type clusterIDResponse struct {
 	Scope struct {
 		Path     []string `json:"path"`
@@ -24,13 +25,22 @@ type clusterIDResponse struct {
 			SchemaRegistry string `json:"schema-registry-cluster"`
 		} `json:"clusters"`
 	} `json:"scope"`
+	Leader   string `json:"leader,omitempty"`
+	IsLeader *bool  `json:"isLeader,omitempty"`
 }
 
 func (s *Server) clusterID(c echo.Context) error {
 	var resp clusterIDResponse
 	resp.Scope.Path = []string{}
 	resp.Scope.Clusters.Kafka = s.config.ClusterID
-	resp.Scope.Clusters.SchemaRegistry = "schema-registry"
+	resp.Scope.Clusters.SchemaRegistry = s.config.GroupID
+	if s.config.Leadership != nil {
+		url, self, known := s.config.Leadership.Leader()
+		if known {
+			resp.Leader = url
+		}
+		resp.IsLeader = &self
+	}
 	return writeJSON(c, http.StatusOK, resp)
 }
 

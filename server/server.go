@@ -46,8 +46,12 @@ type Config struct {
 	MaxSubjectLength int
 	// WriteTimeout bounds how long a write waits for the log; default 30s.
 	WriteTimeout time.Duration
-	// ClusterID is reported by /v1/metadata/id; default "registry".
+	// ClusterID is the Kafka cluster's id, reported by /v1/metadata/id;
+	// default "registry" (the embedded log has no Kafka cluster).
 	ClusterID string
+	// GroupID names this registry cluster in /v1/metadata/id, as
+	// Confluent's schema.registry.group.id does; default "schema-registry".
+	GroupID string
 	// Leadership, when set, makes the server one instance of a cluster:
 	// writes are served by the leader only, and followers forward them.
 	// Nil means a single instance that always writes.
@@ -91,6 +95,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.ClusterID == "" {
 		cfg.ClusterID = "registry"
+	}
+	if cfg.GroupID == "" {
+		cfg.GroupID = "schema-registry"
 	}
 	reg := &registry{
 		log:           cfg.Log,

@@ -23,8 +23,9 @@ import (
 // partition in the order Append received them, and the records of one Append
 // stay contiguous. Every Follow runs its own consumer of the partition.
 type KafkaLog struct {
-	topic   string
-	timeout time.Duration
+	topic     string
+	clusterID string
+	timeout   time.Duration
 	logger  *slog.Logger
 	// consumerOpts are the client options a Follow starts from.
 	consumerOpts []kgo.Opt
@@ -103,9 +104,15 @@ func OpenKafkaLog(ctx context.Context, opts KafkaLogOptions) (*KafkaLog, error) 
 	defer setup.Close()
 	ctx, cancel := context.WithTimeout(ctx, l.timeout)
 	defer cancel()
-	if err := l.prepareTopic(ctx, kadm.NewClient(setup), cmp.Or(opts.ReplicationFactor, DefaultKafkaReplicationFactor)); err != nil {
+	setupAdmin := kadm.NewClient(setup)
+	if err := l.prepareTopic(ctx, setupAdmin, cmp.Or(opts.ReplicationFactor, DefaultKafkaReplicationFactor)); err != nil {
 		return nil, err
 	}
+	meta, err := setupAdmin.BrokerMetadata(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("storage: reading Kafka cluster metadata: %w", err)
+	}
+	l.clusterID = meta.Cluster
 
 	l.producer, err = kgo.NewClient(slices.Concat(l.consumerOpts, []kgo.Opt{
 		kgo.DefaultProduceTopic(l.topic),
@@ -122,6 +129,9 @@ func OpenKafkaLog(ctx context.Context, opts KafkaLogOptions) (*KafkaLog, error) 
 	l.admin = kadm.NewClient(l.producer)
 	return l, nil
 }
+
+// ClusterID returns the Kafka cluster's id, as its brokers report it.
+func (l *KafkaLog) ClusterID() string { return l.clusterID }
 
 // prepareTopic creates the topic or checks the existing one.
 func (l *KafkaLog) prepareTopic(ctx context.Context, admin *kadm.Client, replicationFactor int) error {

@@ -318,3 +318,15 @@ func mustAppendKafka(t *testing.T, l *KafkaLog, recs ...Record) int64 {
 	}
 	return off
 }
+
+func TestKafkaLogReportsClusterID(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.ClusterID("prod-kafka-7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	l := openTestKafkaLog(t, c.ListenAddrs(), "")
+	if got := l.ClusterID(); got != "prod-kafka-7" {
+		t.Errorf("ClusterID() = %q, want the brokers' prod-kafka-7", got)
+	}
+}
