@@ -2,7 +2,7 @@
 # Runs the load benchmarks of BENCHMARKS.md over loopback, load generator
 # and servers on the same machine, and prints the figures.
 #
-#   bench/load.sh [read] [new] [startup] [compat]     (default: all four)
+#   bench/load.sh [read] [new] [startup] [compat] [kafka]     (default: all)
 #
 #   read     GET /schemas/ids/{id}, lookups and re-registrations with 500 and
 #            20,000 schemas stored, against refserver (a constant body on
@@ -11,6 +11,10 @@
 #            one holding 20,000 schemas, in 16, 4 and 1 subjects
 #   startup  start-up time and resident memory with 100,000 schemas stored
 #   compat   a 500-field record checked against 50 versions, FULL_TRANSITIVE
+#   kafka    new registrations from 16 clients and start-up with 100,000
+#            schemas through a Kafka topic (a kfake broker in its own
+#            process, test/kfakebroker), each next to the embedded log's
+#            figure measured in the same run
 #
 # Environment: DURATION and ROUNDS (each read run and the number of
 # alternations, default 5s and 5), NEW_DURATION and NEW_ROUNDS (each
@@ -35,7 +39,7 @@ READ_ID=123
 
 mkdir -p "$BIN"
 for cmd in schema-registry:./cmd/schema-registry refserver:./bench/refserver fill:./bench/fill \
-	startup:./bench/startup compatapi:./bench/compatapi; do
+	startup:./bench/startup compatapi:./bench/compatapi kfakebroker:./test/kfakebroker; do
 	go build -o "$BIN/${cmd%%:*}" "${cmd#*:}"
 done
 
@@ -227,17 +231,84 @@ run_compat() {
 	stop "$REGISTRY_PID"
 }
 
+# start_broker: starts a kfake broker process; sets BROKER_PID and BROKERS.
+start_broker() {
+	rm -f "$WORK/broker.addr"
+	"$BIN/kfakebroker" >"$WORK/broker.addr" &
+	BROKER_PID=$!
+	PIDS+=("$BROKER_PID")
+	for _ in $(seq 1 500); do
+		[[ -s $WORK/broker.addr ]] && break
+		sleep 0.01
+	done
+	BROKERS=$(head -1 "$WORK/broker.addr")
+}
+
+# start_kafka_registry: starts the registry on the broker and waits until
+# it has elected itself leader, so that it takes writes.
+start_kafka_registry() {
+	"$BIN/schema-registry" --listen "127.0.0.1:$PORT" --data-dir "$WORK/kafka-unused" --log-level warn \
+		--kafka-brokers "$BROKERS" &
+	REGISTRY_PID=$!
+	PIDS+=("$REGISTRY_PID")
+	wait_ready "$PORT"
+	for _ in $(seq 1 3000); do
+		[[ $(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
+			-d '{"compatibility":"BACKWARD"}' "http://127.0.0.1:$PORT/config/bench-leader-probe") == 200 ]] && return 0
+		sleep 0.01
+	done
+	echo "the registry on Kafka elected no leader" >&2
+	return 1
+}
+
+# new_registrations: prints the registrations/s of 16 clients, a subject
+# each, against the registry started as REGISTRY_PID, then stops it.
+new_registrations() {
+	local figure cpu_us
+	read -r figure cpu_us < <(measure "$REGISTRY_PID" -t16 -c16 -d"$NEW_DURATION" -s bench/wrk/newschema.lua \
+		"http://127.0.0.1:$PORT" -- "$WORK/new-template.json" "$1" 0)
+	[[ -n $figure ]] || return 1
+	stop "$REGISTRY_PID"
+	echo "$figure"
+}
+
+run_kafka() {
+	"$BIN/fill" -new-template "$WORK/new-template.json"
+	local round figure
+	local -a kafka=() embedded=() ratios=()
+	for round in $(seq 1 "$NEW_ROUNDS"); do
+		start_broker
+		start_kafka_registry
+		kafka+=("$(new_registrations "k$round")")
+		stop "$BROKER_PID"
+		start_registry "$(fresh_copy 0)"
+		embedded+=("$(new_registrations "e$round")")
+		ratios+=("$(ratio "${kafka[-1]}" "${embedded[-1]}")")
+		log "round $round: kafka ${kafka[-1]}/s, embedded ${embedded[-1]}/s"
+	done
+	echo "new registrations, 16 clients, a subject each: kafka median $(median "${kafka[@]}")/s (runs: ${kafka[*]})," \
+		"embedded median $(median "${embedded[@]}")/s (runs: ${embedded[*]}), kafka/embedded median $(median "${ratios[@]}")x"
+
+	start_broker
+	"$BIN/fill" -kafka-brokers "$BROKERS" -schemas 100000
+	log "start-up with 100,000 schemas in the Kafka topic"
+	"$BIN/startup" -bin "$BIN/schema-registry" -data-dir "$WORK/kafka-unused" -runs "$STARTS" -- --kafka-brokers "$BROKERS"
+	stop "$BROKER_PID"
+	log "start-up with 100,000 schemas in the embedded log"
+	"$BIN/startup" -bin "$BIN/schema-registry" -data-dir "$(dataset 100000)" -runs "$STARTS"
+}
+
 targets=("$@")
-((${#targets[@]})) || targets=(read new startup compat)
+((${#targets[@]})) || targets=(read new startup compat kafka)
 machine
 for target in "${targets[@]}"; do
 	case $target in
-	read | new | startup | compat)
+	read | new | startup | compat | kafka)
 		log "$target"
 		"run_$target"
 		;;
 	*)
-		echo "unknown benchmark $target; want read, new, startup or compat" >&2
+		echo "unknown benchmark $target; want read, new, startup, compat or kafka" >&2
 		exit 2
 		;;
 	esac

@@ -36,16 +36,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "startup: -bin and -data-dir are required, -runs at least 1")
 		os.Exit(2)
 	}
-	if err := run(*bin, *dataDir, *listen, *runs, *bodies, *timeout); err != nil {
+	// Whatever follows the flags is passed on to the registry, e.g.
+	// -- --kafka-brokers=127.0.0.1:9092.
+	if err := run(*bin, append([]string{"--listen", *listen, "--data-dir", *dataDir, "--log-level", "warn"}, flag.Args()...),
+		*listen, *runs, *bodies, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "startup:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin, dataDir, listen string, runs int, bodies string, timeout time.Duration) error {
+func run(bin string, args []string, listen string, runs int, bodies string, timeout time.Duration) error {
 	var durations []time.Duration
 	for i := range runs {
-		took, err := startOnce(bin, dataDir, listen, timeout, func(pid int) error {
+		took, err := startOnce(bin, args, listen, timeout, func(pid int) error {
 			if err := printMemory("after start", pid); err != nil {
 				return err
 			}
@@ -72,8 +75,8 @@ func run(bin, dataDir, listen string, runs int, bodies string, timeout time.Dura
 
 // startOnce starts the registry, waits for its first answer, calls measure
 // with its pid and stops it. It returns the time to the first answer.
-func startOnce(bin, dataDir, listen string, timeout time.Duration, measure func(pid int) error) (time.Duration, error) {
-	cmd := exec.Command(bin, "--listen", listen, "--data-dir", dataDir, "--log-level", "warn")
+func startOnce(bin string, args []string, listen string, timeout time.Duration, measure func(pid int) error) (time.Duration, error) {
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	client := &http.Client{Timeout: time.Second}
 	started := time.Now()
