@@ -115,11 +115,17 @@ func (s *Server) registerSchema(c echo.Context) error {
 		return apiErr
 	}
 	in := &registerRequest{schemaInput: req.input(), Version: req.Version, ID: req.ID}
-	id, apiErr := s.registry.register(requestContext(c), subject, in, boolQuery(c, "normalize"))
-	if apiErr != nil {
-		return apiErr
+	normalize := boolQuery(c, "normalize")
+	if id, ok := s.registry.registered(subject, in, normalize); ok {
+		return writeJSON(c, http.StatusOK, registerResponse{ID: id})
 	}
-	return writeJSON(c, http.StatusOK, registerResponse{ID: id})
+	return s.forwardWrites(func(c echo.Context) error {
+		id, apiErr := s.registry.register(requestContext(c), subject, in, normalize)
+		if apiErr != nil {
+			return apiErr
+		}
+		return writeJSON(c, http.StatusOK, registerResponse{ID: id})
+	})(c)
 }
 
 func (s *Server) getVersion(c echo.Context) error {

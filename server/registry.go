@@ -361,6 +361,27 @@ type registerRequest struct {
 	ID      *int
 }
 
+// registered returns the id of the schema when subject already holds it,
+// so that registering it again changes nothing. As in Confluent, this is
+// answered before the mode is checked, and by followers without asking the
+// leader: producers that auto-register keep working against a read-only
+// registry or while no leader is known.
+func (r *registry) registered(subject string, req *registerRequest, normalize bool) (int, bool) {
+	normalize = normalize || r.normalizeByDefault(subject)
+	if req.Version != nil && *req.Version != 0 && *req.Version != -1 || strings.TrimSpace(req.Schema) == "" {
+		return 0, false
+	}
+	hash, apiErr := r.identify(subject, &req.schemaInput, normalize)
+	if apiErr != nil {
+		return 0, false
+	}
+	ver, ok := r.view.FindInSubject(subject, hash, false)
+	if !ok || req.ID != nil && *req.ID >= 0 && *req.ID != ver.ID {
+		return 0, false
+	}
+	return ver.ID, true
+}
+
 // register registers a schema under subject, or finds the version that
 // already holds it, and returns the schema's id.
 func (r *registry) register(ctx context.Context, subject string, req *registerRequest, normalize bool) (int, *Error) {
@@ -370,15 +391,8 @@ func (r *registry) register(ctx context.Context, subject string, req *registerRe
 		requestedVersion = *req.Version
 	}
 	importing := req.ID != nil && *req.ID >= 0
-	// As in Confluent, a schema the subject already holds is answered
-	// before the mode is checked: producers that auto-register keep
-	// working against a read-only registry.
-	if (requestedVersion == 0 || requestedVersion == -1) && strings.TrimSpace(req.Schema) != "" {
-		if hash, apiErr := r.identify(subject, &req.schemaInput, normalize); apiErr == nil {
-			if ver, ok := r.view.FindInSubject(subject, hash, false); ok && (!importing || *req.ID == ver.ID) {
-				return ver.ID, nil
-			}
-		}
+	if id, ok := r.registered(subject, req, normalize); ok {
+		return id, nil
 	}
 	if apiErr := r.checkWritable(subject); apiErr != nil {
 		return 0, apiErr

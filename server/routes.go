@@ -26,7 +26,9 @@ func (s *Server) routes() {
 	e.POST("/subjects/:subject", s.lookupSchema)
 	e.DELETE("/subjects/:subject", s.deleteSubject, s.forwardWrites)
 	e.GET("/subjects/:subject/versions", s.listVersions)
-	e.POST("/subjects/:subject/versions", s.registerSchema, s.forwardWrites)
+	// Registration forwards by itself: a schema the subject already holds
+	// is answered here.
+	e.POST("/subjects/:subject/versions", s.registerSchema)
 	e.GET("/subjects/:subject/versions/:version", s.getVersion)
 	e.DELETE("/subjects/:subject/versions/:version", s.deleteVersion, s.forwardWrites)
 	e.GET("/subjects/:subject/versions/:version/schema", s.getVersionSchemaText)

@@ -174,6 +174,8 @@ func (s *Server) decodeBody(c echo.Context, v any) error {
 		}
 		return newError(http.StatusBadRequest, http.StatusBadRequest, "Could not read the request body: %v", err)
 	}
+	// A follower may still forward the request to the leader.
+	req.Body = io.NopCloser(bytes.NewReader(body))
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
