@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"crypto/tls"
 	"io"
 	"net/http"
 	"strings"
@@ -75,11 +76,23 @@ func (s *Server) forwardWrites(next echo.HandlerFunc) echo.HandlerFunc {
 		if ct == "" {
 			ct = contentType
 		}
+		// A leader that does not accept the caller's credentials
+		// challenges it, through this instance.
+		if challenge := resp.Header.Get(echo.HeaderWWWAuthenticate); challenge != "" {
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, challenge)
+		}
 		return c.Blob(resp.StatusCode, ct, answer)
 	}
 }
 
-// newForwarder returns the client that forwards writes to the leader.
-func newForwarder(timeout time.Duration) *http.Client {
-	return &http.Client{Timeout: timeout}
+// newForwarder returns the client that forwards writes to the leader,
+// trusting an https leader as tlsConfig says (nil: the system's roots).
+func newForwarder(timeout time.Duration, tlsConfig *tls.Config) *http.Client {
+	client := &http.Client{Timeout: timeout}
+	if tlsConfig != nil {
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.TLSClientConfig = tlsConfig
+		client.Transport = transport
+	}
+	return client
 }

@@ -6,6 +6,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,6 +63,9 @@ type Config struct {
 	// MaxConcurrentRequests caps the requests served at once; 0 means
 	// no cap.
 	MaxConcurrentRequests int
+	// ForwardTLS configures the TLS client a follower forwards writes to
+	// an https leader with; nil trusts the system's roots.
+	ForwardTLS *tls.Config
 }
 
 // Server serves the API.
@@ -71,6 +75,8 @@ type Server struct {
 	config    Config
 	forwarder *http.Client
 	metrics   *metrics
+	// inFlight caps the requests served at once; nil for no cap.
+	inFlight chan struct{}
 }
 
 // New returns a server for cfg.
@@ -113,7 +119,8 @@ func New(cfg Config) (*Server, error) {
 	for _, f := range cfg.Formats {
 		reg.formats[f.Type()] = f
 	}
-	s := &Server{echo: echo.New(), registry: reg, config: cfg, forwarder: newForwarder(cfg.WriteTimeout)}
+	s := &Server{echo: echo.New(), registry: reg, config: cfg, forwarder: newForwarder(cfg.WriteTimeout, cfg.ForwardTLS),
+		inFlight: newInFlight(cfg.MaxConcurrentRequests)}
 	s.metrics = newMetrics(s)
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
