@@ -8,8 +8,9 @@ import (
 	"net/url"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/goschemaregistry/registry/storage"
 )
@@ -61,14 +62,16 @@ func (l *leadership) change(leader *storage.Identity, isLeader bool, catchUp fun
 	}()
 }
 
-// startElection joins the registry group and keeps lead up to date.
-func startElection(ctx context.Context, cfg config, kafka *storage.KafkaLog, view *storage.View,
-	listener net.Listener, lead *leadership, logger *slog.Logger) (*storage.Elector, error) {
-	identity, err := advertisedIdentity(cfg.advertisedURL, listener)
+// startElection joins the registry group and keeps lead up to date. addr is
+// the address the API listens on and scheme its URL scheme, from which the
+// advertised URL is derived unless configured.
+func startElection(ctx context.Context, cfg config, clientOpts []kgo.Opt, kafka *storage.KafkaLog, view *storage.View,
+	addr net.Addr, scheme string, lead *leadership, logger *slog.Logger) (*storage.Elector, error) {
+	identity, err := advertisedIdentity(cfg.Cluster.AdvertisedURL, scheme, addr)
 	if err != nil {
 		return nil, err
 	}
-	identity.LeaderEligible = cfg.leaderEligible
+	identity.LeaderEligible = cfg.Cluster.LeaderEligibility
 	catchUp := func() error {
 		offset, err := kafka.Barrier(ctx)
 		if err != nil {
@@ -77,10 +80,13 @@ func startElection(ctx context.Context, cfg config, kafka *storage.KafkaLog, vie
 		return view.WaitApplied(ctx, offset)
 	}
 	return storage.StartElector(ctx, storage.ElectorOptions{
-		Brokers:  strings.Split(cfg.kafkaBrokers, ","),
-		GroupID:  cfg.groupID,
-		Identity: identity,
-		Logger:   logger,
+		Brokers:           cfg.Kafka.Brokers,
+		GroupID:           cfg.Kafka.GroupID,
+		Identity:          identity,
+		ClientOptions:     clientOpts,
+		SessionTimeout:    cfg.Kafka.SessionTimeout,
+		HeartbeatInterval: cfg.Kafka.HeartbeatInterval,
+		Logger:            logger,
 		OnChange: func(leader *storage.Identity, isLeader bool) {
 			lead.change(leader, isLeader, catchUp, logger)
 		},
@@ -88,10 +94,10 @@ func startElection(ctx context.Context, cfg config, kafka *storage.KafkaLog, vie
 }
 
 // advertisedIdentity is the address other instances forward writes to: the
-// configured URL, or this host and the port listened on.
-func advertisedIdentity(advertised string, listener net.Listener) (storage.Identity, error) {
+// configured URL, or scheme://<this host>:<the port listened on>.
+func advertisedIdentity(advertised, scheme string, addr net.Addr) (storage.Identity, error) {
 	if advertised == "" {
-		host, port, err := net.SplitHostPort(listener.Addr().String())
+		host, port, err := net.SplitHostPort(addr.String())
 		if err != nil {
 			return storage.Identity{}, err
 		}
@@ -100,15 +106,15 @@ func advertisedIdentity(advertised string, listener net.Listener) (storage.Ident
 				return storage.Identity{}, err
 			}
 		}
-		advertised = "http://" + net.JoinHostPort(host, port)
+		advertised = scheme + "://" + net.JoinHostPort(host, port)
 	}
 	u, err := url.Parse(advertised)
 	if err != nil || u.Hostname() == "" || u.Port() == "" {
-		return storage.Identity{}, fmt.Errorf("--advertised-url %q: want scheme://host:port", advertised)
+		return storage.Identity{}, fmt.Errorf("cluster.advertised_url %q: want scheme://host:port", advertised)
 	}
 	port, err := strconv.Atoi(u.Port())
 	if err != nil {
-		return storage.Identity{}, fmt.Errorf("--advertised-url %q: %w", advertised, err)
+		return storage.Identity{}, fmt.Errorf("cluster.advertised_url %q: %w", advertised, err)
 	}
 	return storage.Identity{Scheme: u.Scheme, Host: u.Hostname(), Port: port}, nil
 }
