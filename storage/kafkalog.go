@@ -26,7 +26,7 @@ type KafkaLog struct {
 	topic     string
 	clusterID string
 	timeout   time.Duration
-	logger  *slog.Logger
+	logger    *slog.Logger
 	// consumerOpts are the client options a Follow starts from.
 	consumerOpts []kgo.Opt
 	producer     *kgo.Client
