@@ -55,8 +55,18 @@ func runTests(m *testing.M) int {
 type registryProcess struct {
 	t       testing.TB
 	dataDir string
-	// URL is the base URL of the API, e.g. http://127.0.0.1:40123.
+	// URL is the base URL of the API, e.g. http://127.0.0.1:40123: the
+	// validating proxy in front of the process (openapi_validate_test.go),
+	// which checks every exchange against the OpenAPI document. It is also
+	// the URL the process advertises to the other instances of a cluster,
+	// so that forwarded writes are checked too and the leader, elected by
+	// lowest advertised URL, is the instance with the lowest URL.
 	URL string
+	// directURL is the process's own address, which the proxy forwards to.
+	directURL string
+	// proxy is the validating proxy, which also tells what the test
+	// exercised.
+	proxy *validatingProxy
 
 	cmd    *exec.Cmd
 	exited chan struct{} // closed once the process has been waited for
@@ -94,14 +104,18 @@ func startRegistry(t testing.TB) *registryProcess {
 var listenAddress = regexp.MustCompile(`msg="serving the schema registry API".* address=(\S+)`)
 
 // startRegistryIn starts a registry on dataDir (with extraArgs added to its
-// command line), listening on a port the
-// kernel picks, and waits until GET / answers. The process is stopped (or
-// killed, if it does not stop) when the test ends, and dies with the test
-// binary if that is killed first.
+// command line), listening on a port the kernel picks behind a validating
+// proxy, and waits until GET / answers. The process is stopped (or killed,
+// if it does not stop) when the test ends, and dies with the test binary if
+// that is killed first; then the proxy reports the exchanges that
+// disagreed with the OpenAPI document.
 func startRegistryIn(t testing.TB, dataDir string, extraArgs ...string) *registryProcess {
 	t.Helper()
 	r := &registryProcess{t: t, dataDir: dataDir, exited: make(chan struct{}), logs: &logBuffer{}}
-	args := append([]string{"--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "info"}, extraArgs...)
+	// Started first, so that its cleanup runs after the process stopped.
+	r.proxy = startValidatingProxy(t)
+	args := append([]string{"--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "info",
+		"--advertised-url", r.proxy.URL()}, extraArgs...)
 	r.cmd = exec.Command(registryBinary, args...)
 	if raceEnabled {
 		// The race runtime otherwise sleeps a second at exit.
@@ -143,7 +157,9 @@ func startRegistryIn(t testing.TB, dataDir string, extraArgs ...string) *registr
 
 	select {
 	case addr := <-address:
-		r.URL = "http://" + addr
+		r.directURL = "http://" + addr
+		r.proxy.forwardTo(r.directURL)
+		r.URL = r.proxy.URL()
 	case <-r.exited:
 		t.Fatalf("the registry exited before serving (%v); its log:\n%s", r.err, r.logs)
 	case <-time.After(20 * time.Second):
@@ -153,20 +169,23 @@ func startRegistryIn(t testing.TB, dataDir string, extraArgs ...string) *registr
 	return r
 }
 
-// waitReady polls GET / until it answers 200.
+// waitReady polls GET / until the API answers it: 200, or 401 when the
+// registry requires credentials (the start-up handler would answer 503).
 func (r *registryProcess) waitReady() {
 	r.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
+	var status int
 	for {
 		resp, err := http.Get(r.URL + "/")
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			status = resp.StatusCode
+			if status == http.StatusOK || status == http.StatusUnauthorized {
 				return
 			}
 		}
 		if time.Now().After(deadline) {
-			r.t.Fatalf("GET / did not answer 200 within 10s (last error %v); log:\n%s", err, r.logs)
+			r.t.Fatalf("GET / did not answer 200 or 401 within 10s (last status %d, error %v); log:\n%s", status, err, r.logs)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
