@@ -100,14 +100,14 @@ func (st *startup) notCaughtUpReason(ctx context.Context, log storage.Log, view 
 
 // startingAnswer is the answer to API requests while the log is replayed,
 // in Confluent's error shape. Confluent opens its port only once caught up,
-// so it has no such answer; 50003 is its code for a request the registry
-// could not pass on.
-const startingAnswer = `{"error_code":50003,"message":"The registry is starting: the log is being replayed"}`
+// so it has no such answer; like its answers without a code of their own,
+// this one carries the HTTP status as its error code.
+const startingAnswer = `{"error_code":503,"message":"The registry is starting: the log is being replayed"}`
 
 // Starting returns the handler to serve while the log is still being
 // replayed, before the Server exists: GET /health/live answers UP,
 // GET /health/ready answers 503 DOWN, and every other request 503 with
-// error code 50003.
+// error code 503.
 func Starting() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {

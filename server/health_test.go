@@ -88,7 +88,7 @@ func TestReadyNeedsAKnownLeader(t *testing.T) {
 }
 
 func TestStarting(t *testing.T) {
-	const refused = `{"error_code":50003,"message":"The registry is starting: the log is being replayed"}`
+	const refused = `{"error_code":503,"message":"The registry is starting: the log is being replayed"}`
 	for _, tt := range []struct {
 		method, target string
 		wantCode       int

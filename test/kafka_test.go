@@ -18,7 +18,7 @@ import (
 // kfake cluster, speaking the real Kafka protocol: registrations survive a
 // restart of the registry, which rebuilds its state from the topic alone.
 func TestKafkaBackend(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.ClusterID("e2e-kafka"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,6 +27,11 @@ func TestKafkaBackend(t *testing.T) {
 
 	r := startRegistryIn(t, t.TempDir(), brokers)
 	waitForLeader(t, r)
+	metadata := r.mustDo("GET", "/v1/metadata/id", "", 200, nil)
+	if want := `{"scope":{"path":[],"clusters":{"kafka-cluster":"e2e-kafka","schema-registry-cluster":"schema-registry"}},"leader":"http://127.0.0.1:`; !strings.HasPrefix(string(metadata.Body), want) ||
+		!strings.HasSuffix(string(metadata.Body), `"isLeader":true}`) {
+		t.Errorf("GET /v1/metadata/id = %s, want the Kafka cluster id and this instance as leader", metadata.Body)
+	}
 	var reg struct{ ID int }
 	r.mustDo("POST", "/subjects/k-value/versions", schemaRequestBody(`{"type":"record","name":"K","fields":[{"name":"a","type":"int"}]}`), 200, &reg)
 	r.mustDo("PUT", "/config/k-value", `{"compatibility":"FULL"}`, 200, nil)

@@ -207,6 +207,7 @@ func startRegistry(ctx context.Context, cfg config, kafkaOpts []kgo.Opt, addr ne
 		MaxSubjectLength:      cfg.Limits.MaxSubjectLength,
 		MaxConcurrentRequests: cfg.Limits.MaxConcurrentRequests,
 		Users:                 users,
+		GroupID:               cfg.Kafka.GroupID,
 	}
 	if serverTLS != nil {
 		if serverCfg.ForwardTLS, err = forwardTLS(cfg.TLS, serverTLS); err != nil {
@@ -217,6 +218,7 @@ func startRegistry(ctx context.Context, cfg config, kafkaOpts []kgo.Opt, addr ne
 	if kafka != nil {
 		lead := &leadership{}
 		serverCfg.Leadership = lead
+		serverCfg.ClusterID = kafka.ClusterID()
 		elector, err := startElection(ctx, cfg, kafkaOpts, kafka, view, addr, scheme, lead, logger)
 		if err != nil {
 			return fail(err)
