@@ -44,6 +44,7 @@ type config struct {
 		WriteTimeout          time.Duration
 		IdleTimeout           time.Duration
 		MaxConcurrentRequests int
+		MaxConnections        int
 		MaxSubjectLength      int
 	}
 }
@@ -195,6 +196,8 @@ func settings(c *config) []setting {
 			help: "time an idle keep-alive connection is kept; 0 for limits.read_timeout", value: duration(&c.Limits.IdleTimeout, 0)},
 		{path: "limits.max_concurrent_requests", flag: "limits-max-concurrent-requests", def: "1024",
 			help: "requests served at once; one more waits up to a second for a slot, then gets 429; 0 for no cap", value: integer(&c.Limits.MaxConcurrentRequests, 0)},
+		{path: "limits.max_connections", flag: "limits-max-connections", def: "10000",
+			help: "connections open at once; more wait to be accepted; 0 for no cap", value: integer(&c.Limits.MaxConnections, 0)},
 		{path: "limits.max_subject_length", flag: "limits-max-subject-length", def: "1024",
 			help: "longest subject name, in bytes", value: integer(&c.Limits.MaxSubjectLength, 1)},
 	}

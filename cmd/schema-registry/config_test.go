@@ -69,6 +69,7 @@ func TestConfigDefaults(t *testing.T) {
 		{"limits.max_body_bytes", cfg.Limits.MaxBodyBytes, int64(16 << 20)},
 		{"limits.max_header_bytes", cfg.Limits.MaxHeaderBytes, 1 << 20},
 		{"limits.max_concurrent_requests", cfg.Limits.MaxConcurrentRequests, 1024},
+		{"limits.max_connections", cfg.Limits.MaxConnections, 10000},
 		{"limits.read_header_timeout", cfg.Limits.ReadHeaderTimeout, 10 * time.Second},
 	}
 	for _, c := range checks {

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+	"golang.org/x/net/netutil"
 
 	"github.com/goschemaregistry/registry/compat"
 	"github.com/goschemaregistry/registry/formats"
@@ -88,6 +89,11 @@ func run(ctx context.Context, cfg config, logger *slog.Logger, listening func(ne
 	listener, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
+	}
+	if cfg.Limits.MaxConnections > 0 {
+		// Idle keep-alive connections cost memory too: a flood of them
+		// waits in the kernel's accept queue instead.
+		listener = netutil.LimitListener(listener, cfg.Limits.MaxConnections)
 	}
 	var handler atomic.Pointer[http.Handler]
 	starting := server.Starting()

@@ -293,3 +293,28 @@ func TestStopDuringReplay(t *testing.T) {
 		t.Errorf("served after being stopped during start-up; logs:\n%s", logs)
 	}
 }
+
+// TestConnectionCap holds the only connection limits.max_connections
+// allows: another client is not served until it closes.
+func TestConnectionCap(t *testing.T) {
+	r := startRun(t, testConfig(t, "--limits-max-connections", "1"), nil)
+	r.waitServing(t)
+	held, err := net.Dial("tcp", r.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An answered request proves the held connection was accepted.
+	fmt.Fprintf(held, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+	if _, err := held.Read(make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	waiting := &http.Client{Timeout: 300 * time.Millisecond}
+	if status, _, err := get(waiting, "http://"+r.addr+"/health/live"); err == nil {
+		t.Fatalf("a second connection was served (%d) while the only one allowed was open", status)
+	}
+	held.Close()
+	served := &http.Client{Timeout: 10 * time.Second}
+	if status, _, err := get(served, "http://"+r.addr+"/health/live"); err != nil || status != http.StatusOK {
+		t.Errorf("after the held connection closed: %d, %v", status, err)
+	}
+}
