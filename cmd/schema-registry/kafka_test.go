@@ -40,27 +40,7 @@ func TestKafkaSASLOverTLS(t *testing.T) {
 		r.waitServing(t)
 		client := &http.Client{Timeout: 10 * time.Second}
 		defer client.CloseIdleConnections()
-		// Writes wait for this instance to win the election.
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			if status, _, _ := get(client, "http://"+r.addr+"/health/ready"); status == http.StatusOK {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("not ready after 20s; logs:\n%s", r.logs)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		resp, err := client.Post("http://"+r.addr+"/subjects/orders-value/versions", "application/vnd.schemaregistry.v1+json",
-			strings.NewReader(`{"schema":"\"string\""}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || string(body) != `{"id":1}` {
-			t.Fatalf("register: %d %s; logs:\n%s", resp.StatusCode, body, r.logs)
-		}
+		registerFirstSchema(t, client, "http://"+r.addr, r)
 		if strings.Contains(r.logs.String(), password) {
 			t.Errorf("the SASL password is in the logs:\n%s", r.logs)
 		}
@@ -109,18 +89,25 @@ func TestForwardingOverMutualTLS(t *testing.T) {
 		RootCAs: ca.pool, Certificates: []tls.Certificate{clientCert},
 	}}}
 	defer client.CloseIdleConnections()
+	registerFirstSchema(t, client, "https://"+follower.addr, follower)
+}
+
+// registerFirstSchema waits until the instance at base is ready (in a
+// cluster: knows a leader, so that it takes writes) and registers the
+// first schema of an empty registry through it.
+func registerFirstSchema(t *testing.T, client *http.Client, base string, r *running) {
+	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		status, _, _ := get(client, "https://"+follower.addr+"/health/ready")
-		if status == http.StatusOK {
+		if status, _, _ := get(client, base+"/health/ready"); status == http.StatusOK {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the follower knows no leader after 20s; logs:\n%s", follower.logs)
+			t.Fatalf("%s not ready after 20s; logs:\n%s", base, r.logs)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	resp, err := client.Post("https://"+follower.addr+"/subjects/orders-value/versions", "application/vnd.schemaregistry.v1+json",
+	resp, err := client.Post(base+"/subjects/orders-value/versions", "application/vnd.schemaregistry.v1+json",
 		strings.NewReader(`{"schema":"\"string\""}`))
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +115,6 @@ func TestForwardingOverMutualTLS(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || string(body) != `{"id":1}` {
-		t.Fatalf("register through the follower: %d %s; follower logs:\n%s", resp.StatusCode, body, follower.logs)
+		t.Fatalf("register through %s: %d %s; logs:\n%s", base, resp.StatusCode, body, r.logs)
 	}
 }

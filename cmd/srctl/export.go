@@ -19,7 +19,13 @@ type transferSummary struct {
 	Versions int    `json:"versions"`
 }
 
-func (a *app) showSummary(verb string, s transferSummary) error {
+// showSummary reports how much of manifest m, in dir, was exported or
+// imported.
+func (a *app) showSummary(verb, dir string, m *archive.Manifest) error {
+	s := transferSummary{Dir: dir, Subjects: len(m.Subjects)}
+	for _, subject := range m.Subjects {
+		s.Versions += len(subject.Versions)
+	}
 	return a.show(s, func(t *tableOut) {
 		t.text("%s %d versions of %d subjects (%s)\n", verb, s.Versions, s.Subjects, s.Dir)
 	})
@@ -52,11 +58,7 @@ versions.`,
 			if err != nil {
 				return fmt.Errorf("exporting: %w", err)
 			}
-			summary := transferSummary{Dir: dir, Subjects: len(m.Subjects)}
-			for _, s := range m.Subjects {
-				summary.Versions += len(s.Versions)
-			}
-			return a.showSummary("exported", summary)
+			return a.showSummary("exported", dir, m)
 		},
 	}
 	cmd.Flags().BoolVar(&skipDeleted, "skip-deleted", false, "leave soft-deleted subjects and versions out")

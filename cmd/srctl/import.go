@@ -46,11 +46,7 @@ schema.`,
 			if err := a.restore(cmd.Context(), c, dir, m, force); err != nil {
 				return fmt.Errorf("importing: %w", err)
 			}
-			summary := transferSummary{Dir: dir, Subjects: len(m.Subjects)}
-			for _, s := range m.Subjects {
-				summary.Versions += len(s.Versions)
-			}
-			return a.showSummary("imported", summary)
+			return a.showSummary("imported", dir, m)
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "import into a registry that already holds schemas")
