@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -43,7 +44,7 @@ type subjectVersion struct {
 func schemaStringAnswer(content *storage.Content, text string) schemaStringResponse {
 	return schemaStringResponse{
 		SchemaType: typeField(content.Type), Schema: text, References: content.References,
-		Metadata: content.Metadata, RuleSet: content.RuleSet,
+		Metadata: storedMetadata(content.Metadata), RuleSet: storedRuleSet(content.RuleSet),
 	}
 }
 
@@ -83,12 +84,14 @@ func (s *Server) versionResponse(ver storage.Version, format string) (schemaResp
 	}
 	return schemaResponse{
 		Subject: ver.Subject, Version: ver.Version, ID: ver.ID, SchemaType: typeField(ver.Type),
-		References: ver.References, Metadata: ver.Metadata, RuleSet: ver.RuleSet, Schema: text,
+		References: ver.References, Metadata: storedMetadata(ver.Metadata), RuleSet: storedRuleSet(ver.RuleSet),
+		Schema: text,
 	}, nil
 }
 
-// contentByID finds the schema with the path's id. When subject is given,
-// Confluent only answers if that subject holds it.
+// contentByID finds the schema with the path's id. Confluent reads the
+// subject query parameter only for the context to look in; with a single
+// context it changes nothing, and the schema is found whatever the subject.
 func (s *Server) contentByID(c echo.Context) (*storage.Content, *Error) {
 	id, apiErr := idParam(c)
 	if apiErr != nil {
@@ -200,7 +203,7 @@ func (s *Server) listSchemas(c echo.Context) error {
 	skipped := 0
 	full := false
 	view := s.registry.view
-	for _, subject := range view.Subjects(c.QueryParam("subjectPrefix"), storage.LiveAndDeleted) {
+	for _, subject := range s.subjectsWithPrefix(c.QueryParam("subjectPrefix"), storage.LiveAndDeleted) {
 		versions := view.Versions(subject, withDeleted)
 		if latestOnly && len(versions) > 0 {
 			versions = versions[len(versions)-1:]
@@ -222,4 +225,57 @@ func (s *Server) listSchemas(c echo.Context) error {
 		}
 	}
 	return writeJSON(c, http.StatusOK, out)
+}
+
+// Confluent's subject names in a context other than the default one are
+// qualified as ":.context:name"; the wildcard ":*:" stands for every
+// context.
+const (
+	contextPrefix   = ":."
+	contextWildcard = ":*:"
+)
+
+// subjectsWithPrefix lists the subjects a subjectPrefix parameter selects,
+// as Confluent reads it: ":*:" followed by a prefix selects the subjects of
+// every context whose unqualified names start with it; a prefix naming a
+// context (":.ctx:...") selects within that context; any other prefix,
+// the empty one included, only selects subjects of the default context.
+func (s *Server) subjectsWithPrefix(prefix string, filter storage.SubjectFilter) []string {
+	view := s.registry.view
+	rest, wildcard := strings.CutPrefix(prefix, contextWildcard)
+	switch {
+	case wildcard && rest == "":
+		return view.Subjects("", filter)
+	case wildcard:
+		out := []string{}
+		for _, subject := range view.Subjects("", filter) {
+			if strings.HasPrefix(unqualifiedSubject(subject), rest) {
+				out = append(out, subject)
+			}
+		}
+		return out
+	case strings.HasPrefix(prefix, contextPrefix):
+		return view.Subjects(prefix, filter)
+	}
+	out := []string{}
+	for _, subject := range view.Subjects(prefix, filter) {
+		if !strings.HasPrefix(subject, contextPrefix) {
+			out = append(out, subject)
+		}
+	}
+	return out
+}
+
+// unqualifiedSubject returns a subject's name without its context.
+func unqualifiedSubject(subject string) string {
+	rest, qualified := strings.CutPrefix(subject, contextPrefix)
+	if !qualified {
+		return subject
+	}
+	_, name, found := strings.Cut(rest, ":")
+	if !found {
+		// Only a context: Confluent reads it as the context's empty name.
+		return ""
+	}
+	return name
 }

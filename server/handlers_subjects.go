@@ -13,6 +13,7 @@ import (
 // schemaRequest is the body of register, lookup and compatibility
 // requests (Confluent's RegisterSchemaRequest). Fields Confluent accepts
 // but this registry does not act on (schema tags) are accepted and ignored.
+// Metadata and RuleSet hold Confluent's normalized form once decoded.
 type schemaRequest struct {
 	Schema              string              `json:"schema"`
 	SchemaType          string              `json:"schemaType"`
@@ -24,6 +25,23 @@ type schemaRequest struct {
 	SchemaTagsToAdd     json.RawMessage     `json:"schemaTagsToAdd"`
 	SchemaTagsToRemove  json.RawMessage     `json:"schemaTagsToRemove"`
 	PropagateSchemaTags *bool               `json:"propagateSchemaTags"`
+
+	// ruleSet is RuleSet decoded, for the checks of a registration.
+	ruleSet *ruleSet
+}
+
+// readContracts reads the metadata and rule set as Confluent's entities
+// and keeps them in the form Confluent stores and answers.
+func (req *schemaRequest) readContracts() *Error {
+	var apiErr *Error
+	if req.Metadata, apiErr = decodeMetadata(req.Metadata); apiErr != nil {
+		return apiErr
+	}
+	if req.ruleSet, apiErr = decodeRuleSet(req.RuleSet); apiErr != nil {
+		return apiErr
+	}
+	req.RuleSet = req.ruleSet.bytes()
+	return nil
 }
 
 func (req *schemaRequest) input() schemaInput {
@@ -38,6 +56,9 @@ func (s *Server) decodeSchemaRequest(c echo.Context) (*schemaRequest, error) {
 	if err := s.decodeBody(c, &req); err != nil {
 		return nil, err
 	}
+	if apiErr := req.readContracts(); apiErr != nil {
+		return nil, apiErr
+	}
 	return &req, nil
 }
 
@@ -49,12 +70,12 @@ func (s *Server) listSubjects(c echo.Context) error {
 	case boolQuery(c, "deleted"):
 		filter = storage.LiveAndDeleted
 	}
-	prefix := c.QueryParam("subjectPrefix")
-	if prefix == ":*:" {
-		// Confluent's wildcard for every context.
-		prefix = ""
+	// Unlike GET /schemas, the subjects of every context by default.
+	prefix := contextWildcard
+	if c.QueryParams().Has("subjectPrefix") {
+		prefix = c.QueryParam("subjectPrefix")
 	}
-	return writeJSON(c, http.StatusOK, s.registry.view.Subjects(prefix, filter))
+	return writeJSON(c, http.StatusOK, s.subjectsWithPrefix(prefix, filter))
 }
 
 func (s *Server) listVersions(c echo.Context) error {
@@ -110,6 +131,10 @@ func (s *Server) registerSchema(c echo.Context) error {
 	req, err := s.decodeSchemaRequest(c)
 	if err != nil {
 		return err
+	}
+	// Confluent checks the rules before the subject's name.
+	if apiErr := req.ruleSet.validate(); apiErr != nil {
+		return apiErr
 	}
 	if apiErr := checkNamedSubject(subject); apiErr != nil {
 		return apiErr

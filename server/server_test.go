@@ -385,7 +385,7 @@ func TestLegacySchemasStayUsable(t *testing.T) {
 func TestMetadataAndRuleSetAreKept(t *testing.T) {
 	r := newRegistry(t)
 	metadata := `{"properties":{"owner":"team-a"}}`
-	ruleSet := `{"domainRules":[{"name":"checkName","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"message.name != ''"}]}`
+	ruleSet := `{"domainRules":[{"name":"checkName","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"message.name != ''","disabled":false}]}`
 	body := `{"schema":` + quote(userV1) + `,"metadata":` + metadata + `,"ruleSet":` + ruleSet + `}`
 	r.expect("POST", "/subjects/s/versions", body, 200, `{"id":1}`)
 	r.expect("POST", "/subjects/s/versions", body, 200, `{"id":1}`)
