@@ -284,14 +284,19 @@ func newFlagSet(table []setting, file *string, usage io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// applyFile sets the settings the YAML file holds. A key that names no
-// setting, a repeated key and a value of the wrong shape are errors naming
-// the key and its line.
+// applyFile sets the settings the YAML file at path holds; see applyYAML.
 func applyFile(table []setting, path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("config file: %w", err)
 	}
+	return applyYAML(table, path, data)
+}
+
+// applyYAML sets the settings the YAML text data, read from the file at
+// path, holds. A key that names no setting, a repeated key and a value of
+// the wrong shape are errors naming the key and its line.
+func applyYAML(table []setting, path string, data []byte) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return fmt.Errorf("config file %s: %w", path, err)

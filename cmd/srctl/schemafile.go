@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -156,7 +158,8 @@ func (f *schemaFileFlags) referencesOf(path string) ([]referenceSpec, error) {
 
 // readReferencesFile reads a references file: a map from schema file
 // paths, relative to the references file and written with '/', to lists of
-// references. JSON, being YAML, is read too.
+// references. JSON, being YAML, is read too. An absolute path, and two
+// paths naming the same file (as a.avsc and ./a.avsc), are errors.
 func readReferencesFile(path string) (map[string][]referenceSpec, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -169,8 +172,18 @@ func readReferencesFile(path string) (map[string][]referenceSpec, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	cleaned := make(map[string][]referenceSpec, len(byFile))
-	for file, specs := range byFile {
-		cleaned[filepath.ToSlash(filepath.Clean(filepath.FromSlash(file)))] = specs
+	keyOf := make(map[string]string, len(byFile))
+	for _, file := range slices.Sorted(maps.Keys(byFile)) {
+		local := filepath.FromSlash(file)
+		if filepath.IsAbs(local) {
+			return nil, fmt.Errorf("%s: %q is absolute; name schema files relative to the references file", path, file)
+		}
+		clean := filepath.ToSlash(filepath.Clean(local))
+		if earlier, twice := keyOf[clean]; twice {
+			return nil, fmt.Errorf("%s: %q and %q name the same file", path, earlier, file)
+		}
+		keyOf[clean] = file
+		cleaned[clean] = byFile[file]
 	}
 	return cleaned, nil
 }

@@ -138,10 +138,11 @@ func (m *Manifest) Validate() error {
 	return nil
 }
 
-// isLocalSlashPath reports whether p is a forward-slash path that stays
-// inside the directory it is relative to.
+// isLocalSlashPath reports whether p is a forward-slash path that names a
+// file below the directory it is relative to: not the directory itself
+// ("."), nor anything outside it.
 func isLocalSlashPath(p string) bool {
-	return p != "" && path.Clean(p) == p && filepath.IsLocal(filepath.FromSlash(p))
+	return p != "" && p != "." && path.Clean(p) == p && filepath.IsLocal(filepath.FromSlash(p))
 }
 
 // WriteSchema writes a schema's text to file (a manifest path) under dir,
