@@ -332,6 +332,8 @@ func TestParseUsers(t *testing.T) {
   - {name: a, password_hash: "` + hash + `"}`, `user 1 ("a"): unknown role ""`},
 		{"not bcrypt", `users:
   - {name: a, password_hash: "plain", role: reader}`, `user 1 ("a"): password_hash is not a bcrypt hash`},
+		{"cost too high", `users:
+  - {name: a, password_hash: "` + hash[:4] + "20" + hash[6:] + `", role: reader}`, `user 1 ("a"): password_hash has bcrypt cost 20; at most 14 is accepted`},
 		{"no hash", `users:
   - {name: a, role: reader}`, `user 1 ("a"): no password_hash`},
 		{"no name", `users:

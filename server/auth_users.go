@@ -58,6 +58,10 @@ func (a *account) mayWrite(subject string) bool {
 	return false
 }
 
+// maxBcryptCost bounds the work a password check may take: cost 14 is
+// about a second of CPU on current machines.
+const maxBcryptCost = 14
+
 // Users holds the accounts allowed to call the API and their roles, read
 // from a users file (LoadUsers, ParseUsers). It is safe for concurrent use.
 //
@@ -168,8 +172,14 @@ func (e userEntry) account() (*account, error) {
 	case e.PasswordHash == "":
 		return nil, errors.New("no password_hash")
 	}
-	if _, err := bcrypt.Cost([]byte(e.PasswordHash)); err != nil {
+	cost, err := bcrypt.Cost([]byte(e.PasswordHash))
+	if err != nil {
 		return nil, fmt.Errorf("password_hash is not a bcrypt hash: %w", err)
+	}
+	if cost > maxBcryptCost {
+		// Each step doubles the work: at cost 20 every login of this
+		// user would take minutes of CPU.
+		return nil, fmt.Errorf("password_hash has bcrypt cost %d; at most %d is accepted", cost, maxBcryptCost)
 	}
 	r, known := roleNames[e.Role]
 	if !known {
