@@ -11,14 +11,16 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/goschemaregistry/registry/internal/testpki"
 )
 
 // TestKafkaSASLOverTLS runs the registry on a Kafka cluster that takes only
 // TLS connections authenticated with SCRAM-SHA-512.
 func TestKafkaSASLOverTLS(t *testing.T) {
 	const user, password = "registry", "correct-horse-battery"
-	ca := newTestCA(t, "kafka")
-	brokerCert, _, _ := ca.issue("broker")
+	ca := testpki.New(t, "kafka")
+	brokerCert, _, _ := ca.Issue("broker")
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1),
 		kfake.TLS(&tls.Config{Certificates: []tls.Certificate{brokerCert}}),
 		kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-512", user, password))
@@ -70,10 +72,10 @@ func TestForwardingOverMutualTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cluster.Close()
-	ca := newTestCA(t, "registry")
-	clientCert, _, _ := ca.issue("client")
+	ca := testpki.New(t, "registry")
+	clientCert, _, _ := ca.Issue("client")
 	instance := func(name string, eligible bool) *running {
-		_, certFile, keyFile := ca.issue(name)
+		_, certFile, keyFile := ca.Issue(name)
 		r := startRun(t, testConfig(t, "--kafka-brokers", strings.Join(cluster.ListenAddrs(), ","),
 			"--kafka-session-timeout", "6s", "--kafka-heartbeat-interval", "200ms",
 			"--tls-cert-file", certFile, "--tls-key-file", keyFile,
@@ -86,7 +88,7 @@ func TestForwardingOverMutualTLS(t *testing.T) {
 	follower := instance("follower", false)
 
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
-		RootCAs: ca.pool, Certificates: []tls.Certificate{clientCert},
+		RootCAs: ca.Pool, Certificates: []tls.Certificate{clientCert},
 	}}}
 	defer client.CloseIdleConnections()
 	registerFirstSchema(t, client, "https://"+follower.addr, follower)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goschemaregistry/registry/internal/testpki"
 	"github.com/goschemaregistry/registry/storage"
 )
 
@@ -116,11 +117,11 @@ func get(client *http.Client, url string) (int, string, error) {
 // TestServeTLS serves the API over TLS with each client_auth mode and
 // connects with and without client certificates.
 func TestServeTLS(t *testing.T) {
-	ca := newTestCA(t, "registry")
-	_, certFile, keyFile := ca.issue("server")
-	clientCert, _, _ := ca.issue("client")
-	stranger := newTestCA(t, "stranger")
-	strangerCert, _, _ := stranger.issue("stranger")
+	ca := testpki.New(t, "registry")
+	_, certFile, keyFile := ca.Issue("server")
+	clientCert, _, _ := ca.Issue("client")
+	stranger := testpki.New(t, "stranger")
+	strangerCert, _, _ := stranger.Issue("stranger")
 
 	type attempt struct {
 		name   string
@@ -149,7 +150,7 @@ func TestServeTLS(t *testing.T) {
 				"--tls-client-ca-file", ca.CAFile, "--tls-client-auth", mode.clientAuth), nil)
 			r.waitServing(t)
 			for _, a := range mode.attempts {
-				tlsConfig := &tls.Config{RootCAs: ca.pool}
+				tlsConfig := &tls.Config{RootCAs: ca.Pool}
 				if a.cert != nil {
 					// Sent even when the server does not name its
 					// CA as acceptable, as a client set on it would.

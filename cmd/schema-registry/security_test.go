@@ -4,6 +4,8 @@ import (
 	"crypto/tls"
 	"strings"
 	"testing"
+
+	"github.com/goschemaregistry/registry/internal/testpki"
 )
 
 func TestSASLMechanism(t *testing.T) {
@@ -21,8 +23,8 @@ func TestSASLMechanism(t *testing.T) {
 }
 
 func TestKafkaClientOptions(t *testing.T) {
-	ca := newTestCA(t, "kafka")
-	_, certFile, keyFile := ca.issue("client")
+	ca := testpki.New(t, "kafka")
+	_, certFile, keyFile := ca.Issue("client")
 	cases := []struct {
 		name    string
 		set     func(*kafkaConfig)
@@ -58,8 +60,8 @@ func TestKafkaClientOptions(t *testing.T) {
 }
 
 func TestListenerTLS(t *testing.T) {
-	ca := newTestCA(t, "api")
-	_, certFile, keyFile := ca.issue("server")
+	ca := testpki.New(t, "api")
+	_, certFile, keyFile := ca.Issue("server")
 	if cfg, err := listenerTLS(listenerTLSConfig{}); cfg != nil || err != nil {
 		t.Errorf("no certificate: got %v, %v; want plain HTTP", cfg, err)
 	}
@@ -84,9 +86,9 @@ func TestListenerTLS(t *testing.T) {
 }
 
 func TestForwardTLS(t *testing.T) {
-	ca := newTestCA(t, "api")
-	other := newTestCA(t, "other")
-	_, certFile, keyFile := ca.issue("server")
+	ca := testpki.New(t, "api")
+	other := testpki.New(t, "other")
+	_, certFile, keyFile := ca.Issue("server")
 	base := listenerTLSConfig{CertFile: certFile, KeyFile: keyFile, ClientCAFile: ca.CAFile}
 	listener, err := listenerTLS(base)
 	if err != nil {

@@ -1,4 +1,7 @@
-package main
+// Package testpki makes throwaway certificate authorities for tests of TLS
+// and client certificates: each writes its certificates and keys as PEM
+// files in the test's temporary directory.
+package testpki
 
 import (
 	"crypto/ecdsa"
@@ -16,20 +19,22 @@ import (
 	"time"
 )
 
-// testCA is a certificate authority made for one test, writing its
-// certificates as PEM files in the test's temp dir.
-type testCA struct {
-	t      *testing.T
-	dir    string
-	cert   *x509.Certificate
-	key    *ecdsa.PrivateKey
-	pool   *x509.CertPool
+// CA is a certificate authority made for one test.
+type CA struct {
+	t    testing.TB
+	dir  string
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+	// Pool trusts the CA alone.
+	Pool *x509.CertPool
+	// CAFile is the CA's certificate as a PEM file.
 	CAFile string
 }
 
-func newTestCA(t *testing.T, name string) *testCA {
+// New makes a CA named name for the test t.
+func New(t testing.TB, name string) *CA {
 	t.Helper()
-	ca := &testCA{t: t, dir: t.TempDir()}
+	ca := &CA{t: t, dir: t.TempDir()}
 	template := &x509.Certificate{
 		Subject:               pkix.Name{CommonName: name},
 		IsCA:                  true,
@@ -37,15 +42,15 @@ func newTestCA(t *testing.T, name string) *testCA {
 		KeyUsage:              x509.KeyUsageCertSign,
 	}
 	ca.cert, ca.key = ca.sign(template, nil, nil)
-	ca.pool = x509.NewCertPool()
-	ca.pool.AddCert(ca.cert)
+	ca.Pool = x509.NewCertPool()
+	ca.Pool.AddCert(ca.cert)
 	ca.CAFile = ca.write(name+"-ca.pem", "CERTIFICATE", ca.cert.Raw)
 	return ca
 }
 
 // sign makes a certificate from template, signed by parent (self-signed
 // when nil).
-func (ca *testCA) sign(template, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey) {
+func (ca *CA) sign(template, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey) {
 	ca.t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -72,7 +77,7 @@ func (ca *testCA) sign(template, parent *x509.Certificate, parentKey *ecdsa.Priv
 	return cert, key
 }
 
-func (ca *testCA) write(name, blockType string, der []byte) string {
+func (ca *CA) write(name, blockType string, der []byte) string {
 	ca.t.Helper()
 	path := filepath.Join(ca.dir, name)
 	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: blockType, Bytes: der}), 0o600); err != nil {
@@ -81,9 +86,9 @@ func (ca *testCA) write(name, blockType string, der []byte) string {
 	return path
 }
 
-// issue makes a certificate for 127.0.0.1 usable for both server and client
+// Issue makes a certificate for 127.0.0.1 usable for both server and client
 // authentication, and returns it loaded and as PEM files.
-func (ca *testCA) issue(name string) (cert tls.Certificate, certFile, keyFile string) {
+func (ca *CA) Issue(name string) (cert tls.Certificate, certFile, keyFile string) {
 	ca.t.Helper()
 	leaf, key := ca.sign(&x509.Certificate{
 		Subject:     pkix.Name{CommonName: name},
