@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -71,11 +72,17 @@ var (
 // decodeMetadata reads a Metadata entity and returns it as Confluent
 // writes it: nil when absent or null.
 func decodeMetadata(raw json.RawMessage) (json.RawMessage, *Error) {
+	md, apiErr := readMetadata(raw)
+	return md.bytes(), apiErr
+}
+
+// readMetadata reads a Metadata entity; nil when absent or null.
+func readMetadata(raw json.RawMessage) (*metadataJSON, *Error) {
 	fields, present, apiErr := readContract(raw, javaMetadata)
 	if !present || apiErr != nil {
 		return nil, apiErr
 	}
-	var md metadataJSON
+	md := &metadataJSON{}
 	if md.Tags, apiErr = readTags(fields["tags"]); apiErr != nil {
 		return nil, apiErr
 	}
@@ -85,7 +92,15 @@ func decodeMetadata(raw json.RawMessage) (json.RawMessage, *Error) {
 	if md.Sensitive, apiErr = readStringSet(fields["sensitive"], javaMetadata, "sensitive"); apiErr != nil {
 		return nil, apiErr
 	}
-	return encodeContract(md), nil
+	return md, nil
+}
+
+// bytes returns the metadata as Confluent writes it; nil for none.
+func (md *metadataJSON) bytes() json.RawMessage {
+	if md == nil {
+		return nil
+	}
+	return encodeContract(md)
 }
 
 // metadataJSON is Confluent's Metadata as it writes it; empty members are
@@ -617,19 +632,185 @@ func encodeContract(v any) json.RawMessage {
 // members were normalized are re-written; a member Confluent could not
 // have read at all is left out rather than answered.
 func storedMetadata(raw json.RawMessage) json.RawMessage {
-	md, apiErr := decodeMetadata(raw)
+	return readStoredMetadata(raw).bytes()
+}
+
+func storedRuleSet(raw json.RawMessage) json.RawMessage {
+	return readStoredRuleSet(raw).bytes()
+}
+
+// readStoredMetadata and readStoredRuleSet read the members of a stored
+// record or config, or of a request already read: nil for none, as for a
+// member Confluent could not have read.
+func readStoredMetadata(raw json.RawMessage) *metadataJSON {
+	md, apiErr := readMetadata(raw)
 	if apiErr != nil {
 		return nil
 	}
 	return md
 }
 
-func storedRuleSet(raw json.RawMessage) json.RawMessage {
+func readStoredRuleSet(raw json.RawMessage) *ruleSet {
 	rs, apiErr := decodeRuleSet(raw)
 	if apiErr != nil {
 		return nil
 	}
-	return rs.bytes()
+	return rs
+}
+
+// confluentVersionKey is the metadata property in which Confluent records
+// the version a schema was registered as (Metadata.CONFLUENT_VERSION).
+const confluentVersionKey = "confluent:version"
+
+// confluentVersion returns the confluent:version property, whatever its
+// text.
+func (md *metadataJSON) confluentVersion() (string, bool) {
+	if md == nil {
+		return "", false
+	}
+	v, ok := md.Properties[confluentVersionKey]
+	return v, ok
+}
+
+// confluentVersionNumber returns confluent:version as a number, as Java's
+// Integer.parseInt reads it; false when absent or not a number.
+func (md *metadataJSON) confluentVersionNumber() (int, bool) {
+	text, ok := md.confluentVersion()
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(text, 10, 32)
+	return int(n), err == nil
+}
+
+// withConfluentVersion is Confluent's Metadata.setConfluentVersion: the
+// metadata (none counts as empty) with confluent:version set.
+func (md *metadataJSON) withConfluentVersion(version int) *metadataJSON {
+	var out metadataJSON
+	if md != nil {
+		out = *md
+	}
+	out.Properties = maps.Clone(out.Properties)
+	if out.Properties == nil {
+		out.Properties = sortedMap[string]{}
+	}
+	out.Properties[confluentVersionKey] = strconv.Itoa(version)
+	return &out
+}
+
+// withoutConfluentVersion is Confluent's Metadata.removeConfluentVersion:
+// none stays none.
+func (md *metadataJSON) withoutConfluentVersion() *metadataJSON {
+	if md == nil {
+		return nil
+	}
+	out := *md
+	out.Properties = maps.Clone(md.Properties)
+	delete(out.Properties, confluentVersionKey)
+	return &out
+}
+
+// orEmpty returns the metadata, or empty metadata for none, as Confluent
+// compares a schema without metadata to one with.
+func (md *metadataJSON) orEmpty() *metadataJSON {
+	if md == nil {
+		return &metadataJSON{}
+	}
+	return md
+}
+
+// mergeMetadata is Confluent's Metadata.mergeMetadata: what newer sets
+// wins, tag sets replace those of the same path, sensitive names are
+// united; either side may be none.
+func mergeMetadata(older, newer *metadataJSON) *metadataJSON {
+	if older == nil {
+		return newer
+	}
+	if newer == nil {
+		return older
+	}
+	return &metadataJSON{
+		Tags:       mergeMaps(older.Tags, newer.Tags),
+		Properties: mergeMaps(older.Properties, newer.Properties),
+		Sensitive:  mergeSets(older.Sensitive, newer.Sensitive),
+	}
+}
+
+func mergeMaps[V any](older, newer sortedMap[V]) sortedMap[V] {
+	if len(older) == 0 {
+		return newer
+	}
+	if len(newer) == 0 {
+		return older
+	}
+	merged := maps.Clone(older)
+	maps.Copy(merged, newer)
+	return merged
+}
+
+func mergeSets(older, newer []string) []string {
+	if len(older) == 0 {
+		return newer
+	}
+	if len(newer) == 0 {
+		return older
+	}
+	merged := append(slices.Clone(older), newer...)
+	slices.SortFunc(merged, compareJava)
+	return slices.Compact(merged)
+}
+
+// mergeRuleSets is Confluent's RuleSet.mergeRuleSets: per phase, the
+// older rules not renamed by a newer rule, then the newer rules; newer's
+// enableAt unless it has none.
+func mergeRuleSets(older, newer *ruleSet) *ruleSet {
+	if older == nil {
+		return newer
+	}
+	if newer == nil {
+		return older
+	}
+	enableAt := newer.enableAt
+	if enableAt == "" {
+		enableAt = older.enableAt
+	}
+	return &ruleSet{
+		migration: mergeRules(older.migration, newer.migration),
+		domain:    mergeRules(older.domain, newer.domain),
+		encoding:  mergeRules(older.encoding, newer.encoding),
+		enableAt:  enableAt,
+	}
+}
+
+func mergeRules(older, newer []contractRule) []contractRule {
+	if len(older) == 0 {
+		return newer
+	}
+	if len(newer) == 0 {
+		return older
+	}
+	// Java's set of names holds null as a name of its own.
+	type ruleName struct {
+		name    string
+		present bool
+	}
+	nameOf := func(r contractRule) ruleName {
+		if r.name == nil {
+			return ruleName{}
+		}
+		return ruleName{*r.name, true}
+	}
+	replaced := map[ruleName]bool{}
+	for _, r := range newer {
+		replaced[nameOf(r)] = true
+	}
+	merged := make([]contractRule, 0, len(older)+len(newer))
+	for _, r := range older {
+		if !replaced[nameOf(r)] {
+			merged = append(merged, r)
+		}
+	}
+	return append(merged, newer...)
 }
 
 // sortedMap is a Java SortedMap<String, V>: written with its keys in

@@ -76,12 +76,22 @@ func TestContractsNormalized(t *testing.T) {
 				contracts += `,"ruleSet":` + tc.wantRule
 			}
 			version := fmt.Sprintf(`{"subject":%q,"version":1,"id":%d%s,"schema":"\"string\""}`, subject, id.ID, contracts)
+			// A registration with metadata or rules answers the schema as
+			// registered; one finding the schema registered, its id.
+			registered := fmt.Sprintf(`{"id":%d}`, id.ID)
+			firstAnswer := registered
+			if contracts != "" {
+				firstAnswer = fmt.Sprintf(`{"id":%d,"version":1%s,"schema":"\"string\""}`, id.ID, contracts)
+			}
+			if answer != firstAnswer {
+				t.Errorf("register answered %s, want %s", answer, firstAnswer)
+			}
 			r.expect("GET", "/subjects/"+subject+"/versions/1", nil, 200, version)
 			r.expect("GET", fmt.Sprintf("/schemas/ids/%d", id.ID), nil, 200, `{"schema":"\"string\""`+contracts+`}`)
 			// The normalized form is what identifies the schema: sending
 			// it again finds the version.
 			r.expect("POST", "/subjects/"+subject, body, 200, version)
-			r.expect("POST", "/subjects/"+subject+"/versions", body, 200, answer)
+			r.expect("POST", "/subjects/"+subject+"/versions", body, 200, registered)
 		})
 	}
 }
@@ -246,7 +256,7 @@ func TestConfigUpdateAnswer(t *testing.T) {
 		{`{"compatibilityLevel":"backward_transitive"}`, `{"compatibility":"BACKWARD_TRANSITIVE"}`,
 			`{"compatibilityLevel":"BACKWARD_TRANSITIVE"}`},
 		// The settings an update leaves alone are in the answer too.
-		{`{"normalize":true,"compatibility":null}`, `{"normalize":true,"compatibility":"BACKWARD_TRANSITIVE"}`,
+		{`{"normalize":true}`, `{"normalize":true,"compatibility":"BACKWARD_TRANSITIVE"}`,
 			`{"normalize":true,"compatibilityLevel":"BACKWARD_TRANSITIVE"}`},
 		{`{"compatibilityGroup":"app","defaultMetadata":{"properties":{"b":"1","a":"2"}},` +
 			`"overrideRuleSet":{"domainRules":[{"name":"r","type":"CEL","tags":["b","a"]}]}}`,

@@ -12,72 +12,156 @@ import (
 )
 
 // configRequest is the body of PUT /config (Confluent's
-// ConfigUpdateRequest). The contract members hold Confluent's normalized
-// form once read.
+// ConfigUpdateRequest). A member left out keeps the stored setting, one
+// sent as null clears it, as Confluent reads the request since 7.7.4. The
+// contract members hold Confluent's normalized form once read.
 type configRequest struct {
-	Alias               string  `json:"alias"`
-	AliasForDeks        string  `json:"aliasForDeks"`
-	Normalize           *bool   `json:"normalize"`
-	ValidateFields      *bool   `json:"validateFields"`
-	ValidateNewSchemas  *bool   `json:"validateNewSchemas"`
-	ValidateRules       *bool   `json:"validateRules"`
-	Compatibility       *string `json:"compatibility"`
-	CompatibilityPolicy string  `json:"compatibilityPolicy"`
-	CompatibilityGroup  string  `json:"compatibilityGroup"`
+	Alias              setting[string] `json:"alias"`
+	AliasForDeks       setting[string] `json:"aliasForDeks"`
+	Normalize          setting[bool]   `json:"normalize"`
+	ValidateFields     setting[bool]   `json:"validateFields"`
+	ValidateNewSchemas setting[bool]   `json:"validateNewSchemas"`
+	ValidateRules      setting[bool]   `json:"validateRules"`
+	Compatibility      setting[string] `json:"compatibility"`
 	// CompatibilityLevel is the name GET /config answers with; some
 	// clients send it back, so it is accepted as a spelling of
 	// Compatibility, which wins when both are given.
-	CompatibilityLevel *string         `json:"compatibilityLevel"`
-	DefaultMetadata    json.RawMessage `json:"defaultMetadata"`
-	OverrideMetadata   json.RawMessage `json:"overrideMetadata"`
-	DefaultRuleSet     json.RawMessage `json:"defaultRuleSet"`
-	OverrideRuleSet    json.RawMessage `json:"overrideRuleSet"`
+	CompatibilityLevel  setting[string]          `json:"compatibilityLevel"`
+	CompatibilityPolicy setting[string]          `json:"compatibilityPolicy"`
+	CompatibilityGroup  setting[string]          `json:"compatibilityGroup"`
+	DefaultMetadata     setting[json.RawMessage] `json:"defaultMetadata"`
+	OverrideMetadata    setting[json.RawMessage] `json:"overrideMetadata"`
+	DefaultRuleSet      setting[json.RawMessage] `json:"defaultRuleSet"`
+	OverrideRuleSet     setting[json.RawMessage] `json:"overrideRuleSet"`
+}
+
+// setting is a member of a config update: whether the request names it,
+// and its value, nil when sent as null.
+type setting[T any] struct {
+	given bool
+	value *T
+}
+
+// UnmarshalJSON records the member as given, null included: encoding/json
+// hands null to a type that decodes itself.
+func (s *setting[T]) UnmarshalJSON(data []byte) error {
+	s.given, s.value = true, nil
+	if string(data) == "null" {
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	s.value = &v
+	return nil
+}
+
+// orZero returns the setting's value, the zero value for null or absent.
+func (s setting[T]) orZero() T {
+	var zero T
+	if s.value == nil {
+		return zero
+	}
+	return *s.value
+}
+
+// assign sets *dst to the setting's value, or clears it for null, when
+// the request names the setting.
+func assign[T any](dst *T, s setting[T]) {
+	if s.given {
+		*dst = s.orZero()
+	}
+}
+
+// assignFlag is assign for the settings a config stores as optional
+// booleans.
+func assignFlag(dst **bool, s setting[bool]) {
+	if s.given {
+		*dst = s.value
+	}
 }
 
 // read checks the request as Confluent does, in its order: the shape of
 // the contract members (400), the compatibility level (42203), then the
-// default and override rule sets (42210). It returns the settings to
-// merge into the stored configuration.
-func (req *configRequest) read() (storage.ConfigValue, *Error) {
-	update := storage.ConfigValue{
-		Alias: req.Alias, AliasForDeks: req.AliasForDeks, Normalize: req.Normalize,
-		ValidateFields: req.ValidateFields, ValidateNewSchemas: req.ValidateNewSchemas,
-		ValidateRules: req.ValidateRules, CompatibilityPolicy: req.CompatibilityPolicy,
-		CompatibilityGroup: req.CompatibilityGroup,
-	}
-	var apiErr *Error
-	if update.DefaultMetadata, apiErr = decodeMetadata(req.DefaultMetadata); apiErr != nil {
-		return update, apiErr
-	}
-	if update.OverrideMetadata, apiErr = decodeMetadata(req.OverrideMetadata); apiErr != nil {
-		return update, apiErr
-	}
-	defaultRules, apiErr := decodeRuleSet(req.DefaultRuleSet)
+// default and override rule sets (42210). It returns the change to apply
+// to the stored configuration.
+func (req *configRequest) read() (func(*storage.ConfigValue), *Error) {
+	defaultMetadata, apiErr := decodeMetadata(req.DefaultMetadata.orZero())
 	if apiErr != nil {
-		return update, apiErr
+		return nil, apiErr
 	}
-	overrideRules, apiErr := decodeRuleSet(req.OverrideRuleSet)
+	overrideMetadata, apiErr := decodeMetadata(req.OverrideMetadata.orZero())
 	if apiErr != nil {
-		return update, apiErr
+		return nil, apiErr
 	}
-	// Both spellings must name a level; compatibility, read last, wins.
-	for _, name := range []*string{req.CompatibilityLevel, req.Compatibility} {
-		if name == nil {
-			continue
-		}
-		level, ok := compat.ParseLevel(*name)
-		if !ok {
-			return update, errInvalidCompatibilityLevel()
-		}
-		update.CompatibilityLevel = string(level)
+	defaultRules, apiErr := decodeRuleSet(req.DefaultRuleSet.orZero())
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	overrideRules, apiErr := decodeRuleSet(req.OverrideRuleSet.orZero())
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	level, apiErr := req.level()
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	for _, rules := range []*ruleSet{defaultRules, overrideRules} {
 		if apiErr := rules.validate(); apiErr != nil {
-			return update, apiErr
+			return nil, apiErr
 		}
 	}
-	update.DefaultRuleSet, update.OverrideRuleSet = defaultRules.bytes(), overrideRules.bytes()
-	return update, nil
+	defaultRuleSet, overrideRuleSet := defaultRules.bytes(), overrideRules.bytes()
+	return func(c *storage.ConfigValue) {
+		assign(&c.Alias, req.Alias)
+		assign(&c.AliasForDeks, req.AliasForDeks)
+		assignFlag(&c.Normalize, req.Normalize)
+		assignFlag(&c.ValidateFields, req.ValidateFields)
+		assignFlag(&c.ValidateNewSchemas, req.ValidateNewSchemas)
+		assignFlag(&c.ValidateRules, req.ValidateRules)
+		assign(&c.CompatibilityLevel, level)
+		assign(&c.CompatibilityPolicy, req.CompatibilityPolicy)
+		assign(&c.CompatibilityGroup, req.CompatibilityGroup)
+		for _, member := range []struct {
+			dst   *json.RawMessage
+			given bool
+			value json.RawMessage
+		}{
+			{&c.DefaultMetadata, req.DefaultMetadata.given, defaultMetadata},
+			{&c.OverrideMetadata, req.OverrideMetadata.given, overrideMetadata},
+			{&c.DefaultRuleSet, req.DefaultRuleSet.given, defaultRuleSet},
+			{&c.OverrideRuleSet, req.OverrideRuleSet.given, overrideRuleSet},
+		} {
+			if member.given {
+				*member.dst = member.value
+			}
+		}
+	}, nil
+}
+
+// level returns the compatibility setting the request makes, the level
+// named as the API names it: compatibility when given (null included),
+// else compatibilityLevel. Both spellings must name a level.
+func (req *configRequest) level() (setting[string], *Error) {
+	for _, name := range []setting[string]{req.CompatibilityLevel, req.Compatibility} {
+		if name.value == nil {
+			continue
+		}
+		if _, ok := compat.ParseLevel(*name.value); !ok {
+			return setting[string]{}, errInvalidCompatibilityLevel()
+		}
+	}
+	chosen := req.Compatibility
+	if !chosen.given {
+		chosen = req.CompatibilityLevel
+	}
+	if chosen.value != nil {
+		level, _ := compat.ParseLevel(*chosen.value)
+		name := string(level)
+		chosen.value = &name
+	}
+	return chosen, nil
 }
 
 // configUpdateResponse is the answer to PUT /config: the configuration as
@@ -100,9 +184,15 @@ type configUpdateResponse struct {
 }
 
 // configResponse is a configuration as GET /config returns it: the stored
-// value without its subject, its contract members as Confluent writes
-// them.
-func configResponse(c storage.ConfigValue) storage.ConfigValue {
+// value without its subject, with the server's default level when it has
+// none, its contract members as Confluent writes them.
+func (s *Server) configResponse(c storage.ConfigValue) storage.ConfigValue {
+	return storedConfig(s.registry.withDefaultLevel(c))
+}
+
+// storedConfig returns a stored configuration without its subject, its
+// contract members as Confluent writes them.
+func storedConfig(c storage.ConfigValue) storage.ConfigValue {
 	c.Subject = ""
 	c.DefaultMetadata, c.OverrideMetadata = storedMetadata(c.DefaultMetadata), storedMetadata(c.OverrideMetadata)
 	c.DefaultRuleSet, c.OverrideRuleSet = storedRuleSet(c.DefaultRuleSet), storedRuleSet(c.OverrideRuleSet)
@@ -110,7 +200,7 @@ func configResponse(c storage.ConfigValue) storage.ConfigValue {
 }
 
 func (s *Server) getGlobalConfig(c echo.Context) error {
-	return writeJSON(c, http.StatusOK, configResponse(s.registry.effectiveConfig("")))
+	return writeJSON(c, http.StatusOK, s.configResponse(s.registry.effectiveConfig("")))
 }
 
 func (s *Server) getSubjectConfig(c echo.Context) error {
@@ -119,10 +209,10 @@ func (s *Server) getSubjectConfig(c echo.Context) error {
 		return apiErr
 	}
 	if cfg, ok := s.registry.view.Config(subject); ok {
-		return writeJSON(c, http.StatusOK, configResponse(cfg))
+		return writeJSON(c, http.StatusOK, s.configResponse(cfg))
 	}
 	if boolQuery(c, "defaultToGlobal") {
-		return writeJSON(c, http.StatusOK, configResponse(s.registry.effectiveConfig("")))
+		return writeJSON(c, http.StatusOK, s.configResponse(s.registry.effectiveConfig("")))
 	}
 	return errSubjectCompatNotConfigured(subject)
 }
@@ -151,12 +241,12 @@ func (s *Server) putConfig(c echo.Context, subject string) error {
 			return apiErr
 		}
 	}
-	if apiErr := s.registry.setConfig(requestContext(c), subject, update); apiErr != nil {
+	stored, apiErr := s.registry.setConfig(requestContext(c), subject, update)
+	if apiErr != nil {
 		return apiErr
 	}
-	// The write is applied: the view holds the merged configuration.
-	stored, _ := s.registry.view.Config(subject)
-	cfg := configResponse(stored)
+	// Confluent answers the config as stored, without filling in a level.
+	cfg := storedConfig(stored)
 	return writeJSON(c, http.StatusOK, configUpdateResponse{
 		Alias: cfg.Alias, AliasForDeks: cfg.AliasForDeks, Normalize: cfg.Normalize,
 		ValidateFields: cfg.ValidateFields, ValidateNewSchemas: cfg.ValidateNewSchemas,
@@ -182,7 +272,7 @@ func (s *Server) deleteConfig(c echo.Context, subject string) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	return writeJSON(c, http.StatusOK, configResponse(old))
+	return writeJSON(c, http.StatusOK, s.configResponse(old))
 }
 
 // modeBody is the body and answer of the mode API.

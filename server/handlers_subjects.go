@@ -118,9 +118,27 @@ func (s *Server) lookupSchema(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, resp)
 }
 
-// registerResponse is the answer to a registration, as in Confluent 7.
+// registerResponse is the answer to a registration, as in Confluent 7.9:
+// the id alone, unless the registry changed what the client sent (filled
+// in the schema, merged metadata or rules in), when the schema as
+// registered follows.
 type registerResponse struct {
-	ID int `json:"id"`
+	ID         int                 `json:"id"`
+	Version    int                 `json:"version,omitempty"`
+	SchemaType string              `json:"schemaType,omitempty"`
+	References []formats.Reference `json:"references,omitempty"`
+	Metadata   json.RawMessage     `json:"metadata,omitempty"`
+	RuleSet    json.RawMessage     `json:"ruleSet,omitempty"`
+	Schema     string              `json:"schema,omitempty"`
+}
+
+func newRegisterResponse(reg registration) registerResponse {
+	resp := registerResponse{ID: reg.id}
+	if m := reg.modified; m != nil {
+		resp.Version, resp.SchemaType, resp.References = m.version, typeField(m.schema.Type()), m.in.References
+		resp.Metadata, resp.RuleSet, resp.Schema = m.in.Metadata, m.in.RuleSet, m.schema.Canonical()
+	}
+	return resp
 }
 
 func (s *Server) registerSchema(c echo.Context) error {
@@ -145,12 +163,43 @@ func (s *Server) registerSchema(c echo.Context) error {
 		return writeJSON(c, http.StatusOK, registerResponse{ID: id})
 	}
 	return s.forwardWrites(func(c echo.Context) error {
-		id, apiErr := s.registry.register(requestContext(c), subject, in, normalize)
+		reg, apiErr := s.registry.register(requestContext(c), subject, in, normalize)
 		if apiErr != nil {
 			return apiErr
 		}
-		return writeJSON(c, http.StatusOK, registerResponse{ID: id})
+		return writeJSON(c, http.StatusOK, newRegisterResponse(reg))
 	})(c)
+}
+
+// latestWithMetadata answers GET /subjects/{subject}/metadata as
+// Confluent's getLatestWithMetadata does: the newest version whose metadata
+// has every property given by the key and value parameters, paired in
+// order (a key without a value is left out, a repeated key keeps its last
+// value).
+func (s *Server) latestWithMetadata(c echo.Context) error {
+	subject, apiErr := s.subjectParam(c)
+	if apiErr != nil {
+		return apiErr
+	}
+	query := c.QueryParams()
+	keys, values := query["key"], query["value"]
+	wanted := make(map[string]string, min(len(keys), len(values)))
+	for i := range min(len(keys), len(values)) {
+		wanted[keys[i]] = values[i]
+	}
+	withDeleted := boolQuery(c, "deleted")
+	ver, ok := s.registry.latestWithMetadata(subject, wanted, withDeleted)
+	if !ok {
+		if !s.registry.view.SubjectExists(subject, withDeleted) {
+			return errSubjectNotFound(subject)
+		}
+		return errSchemaNotFound()
+	}
+	resp, apiErr := s.versionResponse(ver, c.QueryParam("format"))
+	if apiErr != nil {
+		return apiErr
+	}
+	return writeJSON(c, http.StatusOK, resp)
 }
 
 func (s *Server) getVersion(c echo.Context) error {

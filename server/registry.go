@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -110,17 +111,31 @@ func (r *registry) effectiveConfig(subject string) storage.ConfigValue {
 	return storage.ConfigValue{CompatibilityLevel: string(r.defaultCompat)}
 }
 
+// compatLevel returns the level a subject's schemas are checked at. A
+// config without a level (one with only other settings, or whose level was
+// cleared) has the server's default level, which Confluent fills in when
+// it reads a config; the global config's level does not reach into it.
 func (r *registry) compatLevel(subject string) compat.Level {
-	c := r.effectiveConfig(subject)
-	if l, ok := compat.ParseLevel(c.CompatibilityLevel); ok {
+	if l, ok := compat.ParseLevel(r.effectiveConfig(subject).CompatibilityLevel); ok {
 		return l
 	}
-	if subject != "" {
-		// A subject config without a level (only other settings) leaves
-		// the level to the global config.
-		return r.compatLevel("")
-	}
 	return r.defaultCompat
+}
+
+// withDefaultLevel returns a config as Confluent reads it from its store:
+// with the server's default level when it has none.
+func (r *registry) withDefaultLevel(c storage.ConfigValue) storage.ConfigValue {
+	if c.CompatibilityLevel == "" {
+		c.CompatibilityLevel = string(r.defaultCompat)
+	}
+	return c
+}
+
+// hasDefaultsOrOverrides is Confluent's Config.hasDefaultsOrOverrides: a
+// registration under such a config may store other metadata or rules than
+// the client sent.
+func hasDefaultsOrOverrides(c storage.ConfigValue) bool {
+	return len(c.DefaultMetadata) > 0 || len(c.OverrideMetadata) > 0 || len(c.DefaultRuleSet) > 0 || len(c.OverrideRuleSet) > 0
 }
 
 func (r *registry) normalizeByDefault(subject string) bool {
@@ -196,9 +211,16 @@ func javaJSON(raw json.RawMessage) string {
 	return string(raw)
 }
 
+// hash returns the content hash of the input, whose canonical text is
+// text.
+func (in *schemaInput) hash(text canonicalText) storage.ContentHash {
+	return storage.HashDigestedContent(text.schemaType, text.digest, in.References, in.Metadata, in.RuleSet)
+}
+
 // parsedInput is a client's schema after parsing.
 type parsedInput struct {
 	schema formats.Schema
+	text   canonicalText
 	hash   storage.ContentHash
 }
 
@@ -223,25 +245,108 @@ func (r *registry) parse(subject string, in *schemaInput, normalize, strict bool
 	if err != nil {
 		return parsedInput{}, invalid(err.Error())
 	}
-	return parsedInput{
-		schema: s,
-		hash:   storage.HashContent(s.Type(), s.Canonical(), in.References, in.Metadata, in.RuleSet),
-	}, nil
+	text := canonicalText{s.Type(), storage.DigestText(s.Canonical())}
+	return parsedInput{schema: s, text: text, hash: in.hash(text)}, nil
 }
 
-// identify returns the content hash of a client's schema, parsing it only
-// when the same text was not parsed before.
-func (r *registry) identify(subject string, in *schemaInput, normalize bool) (storage.ContentHash, *Error) {
+// identify returns the type and canonical text of a client's schema,
+// parsing it only when the same text was not parsed before.
+func (r *registry) identify(subject string, in *schemaInput, normalize bool) (canonicalText, *Error) {
 	if format := r.formats[in.schemaType()]; format != nil {
 		deps, apiErr := r.resolveReferences(in.References, errInvalidSchema)
 		if apiErr == nil {
 			if c, ok := r.parsed.canonical(format, in.Schema, deps, normalize); ok {
-				return storage.HashDigestedContent(c.schemaType, c.digest, in.References, in.Metadata, in.RuleSet), nil
+				return c, nil
 			}
 		}
 	}
 	parsed, apiErr := r.parse(subject, in, normalize, false)
-	return parsed.hash, apiErr
+	return parsed.text, apiErr
+}
+
+// soughtSchema is a client's schema looked for among a subject's versions.
+type soughtSchema struct {
+	in       *schemaInput
+	text     canonicalText
+	hash     storage.ContentHash
+	metadata *metadataJSON
+}
+
+func newSoughtSchema(in *schemaInput, text canonicalText) soughtSchema {
+	return soughtSchema{in: in, text: text, hash: in.hash(text), metadata: readStoredMetadata(in.Metadata)}
+}
+
+// foundIn reports whether ver holds the sought schema, as Confluent's
+// ParsedSchema.canLookup decides: the same schema, references, rule set
+// and metadata, except that confluent:version is not compared when only
+// one side has it. A schema sent without it finds a version registered
+// with one; a schema sent with confluent:version N finds version N
+// registered without one.
+func (s *soughtSchema) foundIn(ver storage.Version) bool {
+	sentVersion, sent := s.metadata.confluentVersionNumber()
+	var storedMD *metadataJSON
+	// Most versions carry no confluent:version: they are not read.
+	if bytes.Contains(ver.Metadata, []byte(confluentVersionKey)) {
+		storedMD = readStoredMetadata(ver.Metadata)
+	}
+	_, stored := storedMD.confluentVersionNumber()
+	switch {
+	case !sent && stored:
+		if !bytes.Equal(s.metadata.orEmpty().bytes(), storedMD.withoutConfluentVersion().bytes()) {
+			return false
+		}
+	case sent && !stored:
+		if sentVersion != ver.Version {
+			return false
+		}
+		if !bytes.Equal(s.metadata.withoutConfluentVersion().bytes(), readStoredMetadata(ver.Metadata).orEmpty().bytes()) {
+			return false
+		}
+	default:
+		return s.hash == ver.Hash
+	}
+	// The metadata match: the rest must be the same, which the hash of
+	// the sent schema with the stored metadata tells.
+	return storage.HashDigestedContent(s.text.schemaType, s.text.digest, s.in.References, ver.Metadata, s.in.RuleSet) == ver.Hash
+}
+
+// findVersion finds the newest version of subject holding the sought
+// schema, as Confluent's lookUpSchemaUnderSubject does: one with the same
+// content, or else the newest that canLookup accepts. Only versions accept
+// takes are considered; nil takes all.
+func (r *registry) findVersion(subject string, sought soughtSchema, withDeleted bool, accept func(storage.Version) bool) (storage.Version, bool) {
+	if accept == nil {
+		accept = func(storage.Version) bool { return true }
+	}
+	if ver, ok := r.view.FindInSubject(subject, sought.hash, withDeleted); ok && accept(ver) {
+		return ver, true
+	}
+	return r.findLookupable(subject, sought, withDeleted, accept)
+}
+
+// findLookupable finds the newest version of subject that canLookup
+// accepts for the sought schema.
+func (r *registry) findLookupable(subject string, sought soughtSchema, withDeleted bool, accept func(storage.Version) bool) (storage.Version, bool) {
+	if n, sent := sought.metadata.confluentVersionNumber(); sent {
+		// Sent with confluent:version n, the schema has the same content
+		// as a version registered with one, or is version n registered
+		// without one.
+		if ver, ok := r.view.FindInSubject(subject, sought.hash, withDeleted); ok && accept(ver) {
+			return ver, true
+		}
+		ver, ok := r.view.Version(subject, n)
+		if ok && (withDeleted || !ver.Deleted) && accept(ver) && sought.foundIn(ver) {
+			return ver, true
+		}
+		return storage.Version{}, false
+	}
+	versions := r.view.Versions(subject, withDeleted)
+	for i := len(versions) - 1; i >= 0; i-- {
+		if accept(versions[i]) && sought.foundIn(versions[i]) {
+			return versions[i], true
+		}
+	}
+	return storage.Version{}, false
 }
 
 // resolveReferences turns references into the dependency list a format
@@ -361,21 +466,58 @@ type registerRequest struct {
 	ID      *int
 }
 
+// askedVersion is the version the client named: 0 for none, -1 for "the
+// latest".
+func (req *registerRequest) askedVersion() int {
+	if req.Version == nil {
+		return 0
+	}
+	return *req.Version
+}
+
+// registration is the outcome of a registration: the schema's id and, when
+// the registry changed what the client sent (filled in the schema, merged
+// metadata or rules), the schema as registered, which Confluent 7.9 then
+// answers in full.
+type registration struct {
+	id       int
+	modified *registeredSchema
+}
+
+// registeredSchema is a schema as registered under a version.
+type registeredSchema struct {
+	version int
+	in      schemaInput
+	schema  formats.Schema
+}
+
 // registered returns the id of the schema when subject already holds it,
-// so that registering it again changes nothing. As in Confluent, this is
-// answered before the mode is checked, and by followers without asking the
-// leader: producers that auto-register keep working against a read-only
-// registry or while no leader is known.
+// so that registering it again changes nothing; a registration of version
+// -1 is answered only by the latest version. As in Confluent
+// (registerOrForward), this is answered before the mode is checked, and by
+// followers without asking the leader: producers that auto-register keep
+// working against a read-only registry or while no leader is known. It is
+// skipped under a config with default or override metadata or rules,
+// which may make the registered schema differ from the one sent.
 func (r *registry) registered(subject string, req *registerRequest, normalize bool) (int, bool) {
 	normalize = normalize || r.normalizeByDefault(subject)
-	if req.Version != nil && *req.Version != 0 && *req.Version != -1 || strings.TrimSpace(req.Schema) == "" {
+	asked := req.askedVersion()
+	if asked != 0 && asked != -1 || strings.TrimSpace(req.Schema) == "" || hasDefaultsOrOverrides(r.effectiveConfig(subject)) {
 		return 0, false
 	}
-	hash, apiErr := r.identify(subject, &req.schemaInput, normalize)
+	text, apiErr := r.identify(subject, &req.schemaInput, normalize)
 	if apiErr != nil {
 		return 0, false
 	}
-	ver, ok := r.view.FindInSubject(subject, hash, false)
+	sought := newSoughtSchema(&req.schemaInput, text)
+	var ver storage.Version
+	var ok bool
+	if asked == -1 {
+		ver, ok = r.view.LatestVersion(subject)
+		ok = ok && sought.foundIn(ver)
+	} else {
+		ver, ok = r.findVersion(subject, sought, false, nil)
+	}
 	if !ok || req.ID != nil && *req.ID >= 0 && *req.ID != ver.ID {
 		return 0, false
 	}
@@ -383,26 +525,22 @@ func (r *registry) registered(subject string, req *registerRequest, normalize bo
 }
 
 // register registers a schema under subject, or finds the version that
-// already holds it, and returns the schema's id.
-func (r *registry) register(ctx context.Context, subject string, req *registerRequest, normalize bool) (int, *Error) {
+// already holds it once completed from the previous version and the
+// config, following Confluent's KafkaSchemaRegistry.register. Like
+// Confluent's registerOrForward, callers first ask registered.
+func (r *registry) register(ctx context.Context, subject string, req *registerRequest, normalize bool) (registration, *Error) {
 	normalize = normalize || r.normalizeByDefault(subject)
-	requestedVersion := 0
-	if req.Version != nil {
-		requestedVersion = *req.Version
-	}
+	asked := req.askedVersion()
 	importing := req.ID != nil && *req.ID >= 0
-	if id, ok := r.registered(subject, req, normalize); ok {
-		return id, nil
-	}
 	if apiErr := r.checkWritable(subject); apiErr != nil {
-		return 0, apiErr
+		return registration{}, apiErr
 	}
 	mode := r.effectiveMode(subject)
 	if importing && mode != modeImport {
-		return 0, errOperationNotPermitted("Subject %s is not in import mode", subject)
+		return registration{}, errOperationNotPermitted("Subject %s is not in import mode", subject)
 	}
 	if !importing && mode != modeReadWrite {
-		return 0, errOperationNotPermitted("Subject %s is not in read-write mode", subject)
+		return registration{}, errOperationNotPermitted("Subject %s is not in read-write mode", subject)
 	}
 
 	unlock := r.lockSubject(subject)
@@ -411,49 +549,72 @@ func (r *registry) register(ctx context.Context, subject string, req *registerRe
 	// The next version follows the highest ever given, soft-deleted
 	// versions included, so version numbers are never reused.
 	newVersion := r.view.MaxVersion(subject) + 1
+	modified := false
+	if mode != modeImport {
+		modified = r.completeFromPrevious(subject, req, newVersion)
+	}
 	if strings.TrimSpace(req.Schema) == "" {
-		latest, ok := r.view.LatestVersion(subject)
-		if !ok || mode == modeImport {
-			return 0, errInvalidSchema("Empty schema")
-		}
-		// Confluent reuses the latest schema when only metadata or rules
-		// change.
-		req.Schema, req.SchemaType, req.References = latest.Schema, latest.Type, latest.References
+		return registration{}, errInvalidSchema("Empty schema")
 	}
 	parsed, apiErr := r.parse(subject, &req.schemaInput, normalize, !importing)
 	if apiErr != nil {
-		return 0, apiErr
+		return registration{}, apiErr
 	}
-	if requestedVersion <= 0 {
-		if ver, ok := r.view.FindInSubject(subject, parsed.hash, false); ok && (!importing || *req.ID == ver.ID) {
-			return ver.ID, nil
+	answer := func(ver storage.Version) registration {
+		reg := registration{id: ver.ID}
+		if modified {
+			reg.modified = &registeredSchema{version: ver.Version, in: req.schemaInput, schema: parsed.schema}
+		}
+		return reg
+	}
+	if asked == 0 {
+		// A version holding the schema answers, among those with the id
+		// the schema is known by, if any.
+		wantedID := -1
+		if importing {
+			wantedID = *req.ID
+		} else if id, ok := r.view.IDForHash(parsed.hash); ok {
+			wantedID = id
+		}
+		accept := func(ver storage.Version) bool { return wantedID < 0 || ver.ID == wantedID }
+		sought := newSoughtSchema(&req.schemaInput, parsed.text)
+		ver, ok := r.view.FindInSubject(subject, parsed.hash, false)
+		ok = ok && accept(ver)
+		// registered compared the schema as sent with every version, unless
+		// the config's defaults or overrides kept it from doing so: only
+		// the schema as completed needs comparing again.
+		if !ok && (modified || hasDefaultsOrOverrides(r.effectiveConfig(subject))) {
+			ver, ok = r.findLookupable(subject, sought, false, accept)
+		}
+		if ok {
+			return answer(ver), nil
 		}
 	}
 
 	if mode != modeImport {
 		if msgs := r.checkCompatibility(subject, parsed.schema, r.previousVersions(subject), normalize); len(msgs) > 0 {
-			return 0, errIncompatible(subject, msgs)
+			return registration{}, errIncompatible(subject, msgs)
 		}
 	}
 
 	version := newVersion
-	if requestedVersion > 0 {
-		if mode != modeImport && requestedVersion != newVersion {
-			return 0, errInvalidSchema("Version is not one more than previous version")
+	if asked > 0 {
+		if mode != modeImport && asked != newVersion {
+			return registration{}, errInvalidSchema("Version is not one more than previous version")
 		}
-		version = requestedVersion
+		version = asked
 	}
 
 	var id int
 	if importing {
 		id = *req.ID
 		if existing, ok := r.view.SchemaByID(id); ok && existing.Hash != parsed.hash {
-			return 0, errOperationNotPermitted("Overwrite new schema with id %d is not permitted.", id)
+			return registration{}, errOperationNotPermitted("Overwrite new schema with id %d is not permitted.", id)
 		}
 		// The log keeps a version to one schema until it is deleted for
 		// good (see storage.View), so an import cannot replace it.
 		if taken, ok := r.view.Version(subject, version); ok && taken.ID != id {
-			return 0, errOperationNotPermitted("Overwrite of version %d of subject %s with another schema is not permitted.", version, subject)
+			return registration{}, errOperationNotPermitted("Overwrite of version %d of subject %s with another schema is not permitted.", version, subject)
 		}
 	} else {
 		var release func()
@@ -479,17 +640,68 @@ func (r *registry) register(ctx context.Context, subject string, req *registerRe
 	}
 	rec, apiErr := record(storage.Key{Type: storage.KeySchema, Subject: subject, Version: version}, value)
 	if apiErr != nil {
-		return 0, apiErr
+		return registration{}, apiErr
 	}
 	if apiErr := r.write(ctx, append(recs, rec)...); apiErr != nil {
-		return 0, apiErr
+		return registration{}, apiErr
 	}
-	if ver, ok := r.view.Version(subject, version); !ok || ver.ID != id {
+	ver, ok := r.view.Version(subject, version)
+	if !ok || ver.ID != id {
 		// The view refused the record (an id taken by another schema
 		// in the log): the registration did not take effect.
-		return 0, errStore("Error while registering the schema: the log refused the record")
+		return registration{}, errStore("Error while registering the schema: the log refused the record")
 	}
-	return id, nil
+	return answer(ver), nil
+}
+
+// completeFromPrevious fills in what a registration leaves to the subject's
+// latest version and config, as Confluent's maybePopulateFromPrevious does
+// outside IMPORT mode: the schema itself when none is sent (only metadata
+// or rules change), and the metadata and rules (see mergeContracts). It
+// reports whether the request changed.
+func (r *registry) completeFromPrevious(subject string, req *registerRequest, newVersion int) bool {
+	latest, hasLatest := r.view.LatestVersion(subject)
+	var previous *storage.Version
+	if hasLatest {
+		previous = &latest
+	}
+	modified := false
+	if strings.TrimSpace(req.Schema) == "" && hasLatest {
+		req.Schema, req.SchemaType, req.References = latest.Schema, latest.Type, latest.References
+		modified = true
+	}
+	md, rs := mergeContracts(r.effectiveConfig(subject), &req.schemaInput, previous, req.askedVersion(), newVersion)
+	if md != nil || rs != nil {
+		req.Metadata, req.RuleSet = md.bytes(), rs.bytes()
+		modified = true
+	}
+	return modified
+}
+
+// mergeContracts is Confluent's maybeSetMetadataRuleSet: a schema is
+// registered with the metadata and rule set the client sent, or else those
+// of the previous version, each merged over the config's default and under
+// its override. When the version to register is known (newVersion > 0),
+// confluent:version is set to it if the client named a version or the
+// merged metadata carries one already.
+func mergeContracts(cfg storage.ConfigValue, in *schemaInput, previous *storage.Version, askedVersion, newVersion int) (*metadataJSON, *ruleSet) {
+	md, rs := readStoredMetadata(in.Metadata), readStoredRuleSet(in.RuleSet)
+	if previous != nil {
+		if md == nil {
+			md = readStoredMetadata(previous.Metadata)
+		}
+		if rs == nil {
+			rs = readStoredRuleSet(previous.RuleSet)
+		}
+	}
+	md = mergeMetadata(mergeMetadata(readStoredMetadata(cfg.DefaultMetadata), md), readStoredMetadata(cfg.OverrideMetadata))
+	rs = mergeRuleSets(mergeRuleSets(readStoredRuleSet(cfg.DefaultRuleSet), rs), readStoredRuleSet(cfg.OverrideRuleSet))
+	if newVersion > 0 {
+		if _, carried := md.confluentVersion(); askedVersion != 0 || carried {
+			md = md.withConfluentVersion(newVersion)
+		}
+	}
+	return md, rs
 }
 
 // reserveID returns the id for a schema about to be written: the id it
@@ -522,18 +734,30 @@ func nullIfEmpty(raw json.RawMessage) json.RawMessage {
 	return raw
 }
 
-// lookup finds the version of subject holding the given schema.
+// lookup finds the version of subject holding the given schema, as
+// Confluent's lookUpSchemaUnderSubject does: the schema as sent, or else
+// with the metadata and rules a registration of it would merge in.
 func (r *registry) lookup(subject string, in *schemaInput, normalize, withDeleted bool) (storage.Version, *Error) {
 	normalize = normalize || r.normalizeByDefault(subject)
 	if !r.view.SubjectExists(subject, withDeleted) {
 		return storage.Version{}, errSubjectNotFound(subject)
 	}
-	hash, apiErr := r.identify(subject, in, normalize)
+	text, apiErr := r.identify(subject, in, normalize)
 	if apiErr != nil {
 		return storage.Version{}, apiErr
 	}
-	if ver, ok := r.view.FindInSubject(subject, hash, withDeleted); ok {
+	if ver, ok := r.findVersion(subject, newSoughtSchema(in, text), withDeleted, nil); ok {
 		return ver, nil
+	}
+	if latest, ok := r.view.LatestVersion(subject); ok {
+		merged := *in
+		md, rs := mergeContracts(r.effectiveConfig(subject), in, &latest, 0, 0)
+		merged.Metadata, merged.RuleSet = md.bytes(), rs.bytes()
+		if !bytes.Equal(merged.Metadata, in.Metadata) || !bytes.Equal(merged.RuleSet, in.RuleSet) {
+			if ver, ok := r.findVersion(subject, newSoughtSchema(&merged, text), withDeleted, nil); ok {
+				return ver, nil
+			}
+		}
 	}
 	if normalize {
 		parsed, apiErr := r.parse(subject, in, true, false)
@@ -550,6 +774,29 @@ func (r *registry) lookup(subject string, in *schemaInput, normalize, withDelete
 		}
 	}
 	return storage.Version{}, errSchemaNotFound()
+}
+
+// latestWithMetadata returns the newest version of subject whose metadata
+// has every wanted property. A version without metadata never matches,
+// even when nothing is wanted.
+func (r *registry) latestWithMetadata(subject string, wanted map[string]string, withDeleted bool) (storage.Version, bool) {
+	versions := r.view.Versions(subject, withDeleted)
+	for i := len(versions) - 1; i >= 0; i-- {
+		md := readStoredMetadata(versions[i].Metadata)
+		if md != nil && hasProperties(md.Properties, wanted) {
+			return versions[i], true
+		}
+	}
+	return storage.Version{}, false
+}
+
+func hasProperties(properties, wanted map[string]string) bool {
+	for k, v := range wanted {
+		if got, ok := properties[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
 }
 
 // deleteVersion soft- or permanently deletes one version; asked names it
@@ -671,55 +918,21 @@ func (r *registry) deleteSubject(ctx context.Context, subject string, permanent 
 	return deleted, r.write(ctx, recs...)
 }
 
-// setConfig merges update into the subject's (or the global) config.
-func (r *registry) setConfig(ctx context.Context, subject string, update storage.ConfigValue) *Error {
+// setConfig changes the subject's (or the global) config: update sets or
+// clears the settings a request names, the others keep their values, as
+// Confluent's ConfigValue.update does. It returns the config as stored.
+func (r *registry) setConfig(ctx context.Context, subject string, update func(*storage.ConfigValue)) (storage.ConfigValue, *Error) {
 	if subject != "" {
 		if apiErr := r.checkWritable(subject); apiErr != nil {
-			return apiErr
+			return storage.ConfigValue{}, apiErr
 		}
 	}
 	unlock := r.lockSubject(subject)
 	defer unlock()
-	merged, _ := r.view.Config(subject)
-	mergeConfig(&merged, update)
-	merged.Subject = subject
-	return r.writeValue(ctx, storage.Key{Type: storage.KeyConfig, Subject: subject}, merged)
-}
-
-// mergeConfig overwrites the fields of dst that update sets, as Confluent's
-// ConfigValue.update does.
-func mergeConfig(dst *storage.ConfigValue, update storage.ConfigValue) {
-	for _, f := range []struct{ dst, src *string }{
-		{&dst.Alias, &update.Alias},
-		{&dst.AliasForDeks, &update.AliasForDeks},
-		{&dst.CompatibilityLevel, &update.CompatibilityLevel},
-		{&dst.CompatibilityPolicy, &update.CompatibilityPolicy},
-		{&dst.CompatibilityGroup, &update.CompatibilityGroup},
-	} {
-		if *f.src != "" {
-			*f.dst = *f.src
-		}
-	}
-	for _, f := range []struct{ dst, src **bool }{
-		{&dst.Normalize, &update.Normalize},
-		{&dst.ValidateFields, &update.ValidateFields},
-		{&dst.ValidateNewSchemas, &update.ValidateNewSchemas},
-		{&dst.ValidateRules, &update.ValidateRules},
-	} {
-		if *f.src != nil {
-			*f.dst = *f.src
-		}
-	}
-	for _, f := range []struct{ dst, src *json.RawMessage }{
-		{&dst.DefaultMetadata, &update.DefaultMetadata},
-		{&dst.OverrideMetadata, &update.OverrideMetadata},
-		{&dst.DefaultRuleSet, &update.DefaultRuleSet},
-		{&dst.OverrideRuleSet, &update.OverrideRuleSet},
-	} {
-		if len(nullIfEmpty(*f.src)) > 0 {
-			*f.dst = *f.src
-		}
-	}
+	changed, _ := r.view.Config(subject)
+	update(&changed)
+	changed.Subject = subject
+	return changed, r.writeValue(ctx, storage.Key{Type: storage.KeyConfig, Subject: subject}, changed)
 }
 
 func (r *registry) deleteConfig(ctx context.Context, subject string) (storage.ConfigValue, *Error) {

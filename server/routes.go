@@ -25,6 +25,7 @@ func (s *Server) routes() {
 	e.GET("/subjects", s.listSubjects)
 	e.POST("/subjects/:subject", s.lookupSchema)
 	e.DELETE("/subjects/:subject", s.deleteSubject, s.forwardWrites)
+	e.GET("/subjects/:subject/metadata", s.latestWithMetadata)
 	e.GET("/subjects/:subject/versions", s.listVersions)
 	// Registration forwards by itself: a schema the subject already holds
 	// is answered here.

@@ -387,14 +387,18 @@ func TestMetadataAndRuleSetAreKept(t *testing.T) {
 	metadata := `{"properties":{"owner":"team-a"}}`
 	ruleSet := `{"domainRules":[{"name":"checkName","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"message.name != ''","disabled":false}]}`
 	body := `{"schema":` + quote(userV1) + `,"metadata":` + metadata + `,"ruleSet":` + ruleSet + `}`
-	r.expect("POST", "/subjects/s/versions", body, 200, `{"id":1}`)
+	// Registered with metadata or rules, a schema is answered as
+	// registered; found registered, by its id.
+	r.expect("POST", "/subjects/s/versions", body, 200, `{"id":1,"version":1,"metadata":`+metadata+`,"ruleSet":`+ruleSet+`,"schema":`+quote(userV1)+`}`)
 	r.expect("POST", "/subjects/s/versions", body, 200, `{"id":1}`)
 	want := `{"subject":"s","version":1,"id":1,"metadata":` + metadata + `,"ruleSet":` + ruleSet + `,"schema":` + quote(userV1) + `}`
 	r.expect("GET", "/subjects/s/versions/1", nil, 200, want)
 	r.expect("GET", "/schemas/ids/1", nil, 200, `{"schema":`+quote(userV1)+`,"metadata":`+metadata+`,"ruleSet":`+ruleSet+`}`)
 	r.expect("POST", "/subjects/s", body, 200, want)
-	// The same schema with other metadata is another schema, with its own id.
-	r.expect("POST", "/subjects/s/versions", `{"schema":`+quote(userV1)+`,"metadata":{"properties":{"owner":"team-b"}}}`, 200, `{"id":2}`)
+	// The same schema with other metadata is another schema, with its own
+	// id; it keeps the rules of the version before.
+	r.expect("POST", "/subjects/s/versions", `{"schema":`+quote(userV1)+`,"metadata":{"properties":{"owner":"team-b"}}}`, 200,
+		`{"id":2,"version":2,"metadata":{"properties":{"owner":"team-b"}},"ruleSet":`+ruleSet+`,"schema":`+quote(userV1)+`}`)
 }
 
 func TestNormalize(t *testing.T) {

@@ -657,6 +657,8 @@ func TestEveryOperationAgainstTheDocument(t *testing.T) {
 	call("GET", "/subjects/proto/versions/latest/schema?format=serialized", "", 200)
 	call("GET", "/subjects/orders-value/versions/1/schema", "", 200)
 	call("GET", "/subjects/common/versions/1/referencedby", "", 200)
+	call("GET", "/subjects/meta/metadata?key=owner&value=team-a", "", 200)
+	call("GET", "/subjects/meta/metadata?key=owner&value=team-b", "", 404)
 	call("GET", "/schemas?latestOnly=true&offset=1&limit=2", "", 200)
 	call("GET", "/schemas?limit=lots", "", 404)
 	call("GET", fmt.Sprintf("/schemas/ids/%d", protoID), "", 200)
