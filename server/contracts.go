@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -414,6 +415,47 @@ func readString(v any) (*string, *Error) {
 		return nil, unexpectedShape(javaString, v)
 	}
 	return &s, nil
+}
+
+// jacksonText is a request field Confluent reads as a Java String: as
+// Jackson does, a number or a boolean is taken as its text, and null as
+// no value.
+type jacksonText string
+
+// UnmarshalJSON reads the field as Jackson would.
+func (s *jacksonText) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	text, apiErr := readString(v)
+	if apiErr != nil {
+		return apiErr
+	}
+	if text != nil {
+		*s = jacksonText(*text)
+	}
+	return nil
+}
+
+// javaTypeName is the Java type Confluent reads a request field of Go type
+// t into, as its mapping errors name it.
+func javaTypeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return javaString
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return "java.lang.Integer"
+	case reflect.Bool:
+		return "java.lang.Boolean"
+	case reflect.Slice:
+		return "java.util.ArrayList"
+	case reflect.Map, reflect.Struct:
+		return "java.util.LinkedHashMap"
+	}
+	return t.String()
 }
 
 // readStringSet reads a Set<String> into Java's sorted order without

@@ -188,14 +188,18 @@ func (s *Server) decodeBody(c echo.Context, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var syntaxErr *json.SyntaxError
 		var typeErr *json.UnmarshalTypeError
+		var fieldErr *Error
 		switch {
+		case errors.As(err, &fieldErr):
+			return fieldErr
 		case errors.Is(err, io.EOF):
 			return newError(http.StatusBadRequest, http.StatusBadRequest, "Request body is empty")
 		case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
 			return newError(http.StatusBadRequest, http.StatusBadRequest, "Malformed JSON in request body: %v", err)
 		case errors.As(err, &typeErr):
-			return newError(statusUnprocessable, statusUnprocessable,
-				"Invalid value for field '%s': expected %s", typeErr.Field, typeErr.Type)
+			// Jackson's mapping failure, which Confluent answers 400.
+			return errMapping("Cannot deserialize value of type `%s` from %s value (field '%s')",
+				javaTypeName(typeErr.Type), typeErr.Value, typeErr.Field)
 		default:
 			// Unknown fields and other mapping errors.
 			return newError(statusUnprocessable, statusUnprocessable, "Unrecognized request body: %v",
