@@ -311,12 +311,31 @@ func (s *Server) putSubjectMode(c echo.Context) error {
 	return s.putMode(c, subject)
 }
 
+// modeRequest is the body of PUT /mode: Mode is nil when absent and
+// "null" when sent as null.
+type modeRequest struct {
+	Mode json.RawMessage `json:"mode"`
+}
+
 func (s *Server) putMode(c echo.Context, subject string) error {
-	var req modeBody
+	var req modeRequest
 	if err := s.decodeBody(c, &req); err != nil {
 		return err
 	}
-	mode := strings.ToUpper(req.Mode)
+	if string(req.Mode) == "null" {
+		// As in Confluent since 7.9.3, a null mode removes the setting.
+		if apiErr := s.registry.clearMode(requestContext(c), subject); apiErr != nil {
+			return apiErr
+		}
+		return writeJSON(c, http.StatusOK, map[string]any{"mode": nil})
+	}
+	var text jacksonText
+	if req.Mode != nil {
+		if err := text.UnmarshalJSON(req.Mode); err != nil {
+			return err
+		}
+	}
+	mode := strings.ToUpper(string(text))
 	switch mode {
 	case modeReadWrite, modeReadOnly, modeReadOnlyOverride, modeImport:
 	default:

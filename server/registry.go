@@ -991,6 +991,14 @@ func (r *registry) setMode(ctx context.Context, subject, mode string, force bool
 	return r.write(ctx, append(recs, rec)...)
 }
 
+// clearMode removes subject's mode (the global one for ""), whether or not
+// one is set, as a PUT of a null mode does in Confluent.
+func (r *registry) clearMode(ctx context.Context, subject string) *Error {
+	unlock := r.lockSubject(subject)
+	defer unlock()
+	return r.writeValue(ctx, storage.Key{Type: storage.KeyMode, Subject: subject}, nil)
+}
+
 func (r *registry) deleteMode(ctx context.Context, subject string) (string, *Error) {
 	unlock := r.lockSubject(subject)
 	defer unlock()

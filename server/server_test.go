@@ -308,6 +308,15 @@ func TestModes(t *testing.T) {
 	r.expect("DELETE", "/mode/imported", nil, 200, `{"mode":"IMPORT"}`)
 	// Ids continue above the imported ones.
 	r.expect("POST", "/subjects/s/versions", schemaBody(userV2), 200, `{"id":43}`)
+
+	// A null mode removes the setting, as in Confluent since 7.9.3; an
+	// absent one is no mode.
+	r.expect("PUT", "/mode/s", map[string]any{"mode": "READONLY"}, 200, `{"mode":"READONLY"}`)
+	r.expect("PUT", "/mode/s", `{"mode":null}`, 200, `{"mode":null}`)
+	r.expectCode("GET", "/mode/s", nil, 404, 40409)
+	r.expect("PUT", "/mode/s", `{"mode":null}`, 200, `{"mode":null}`)
+	r.expectCode("PUT", "/mode/s", `{}`, 422, 42204)
+	r.expect("PUT", "/mode/s", `{"mode":"readonly"}`, 200, `{"mode":"READONLY"}`)
 }
 
 func TestCompatibilityEndpoint(t *testing.T) {

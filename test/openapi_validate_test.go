@@ -616,6 +616,7 @@ func TestEveryOperationAgainstTheDocument(t *testing.T) {
 	send("PUT", "/config", "text/plain", `{"compatibility":"NONE"}`, 415)
 	send("PUT", "/config", v1JSON, `{"alias":"`+strings.Repeat("a", 5000)+`"}`, 413)
 	call("GET", "/mode", "", 200)
+	call("PUT", "/mode", `{"mode":null}`, 200)
 	call("PUT", "/mode", `{"mode":"readwrite"}`, 200)
 	call("PUT", "/mode", `{"mode":"SOMETIMES"}`, 422)
 
