@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -237,6 +238,7 @@ func (r *registry) parse(subject string, in *schemaInput, normalize, strict bool
 	if format == nil {
 		return parsedInput{}, errInvalidSchema("Invalid schema type " + in.schemaType())
 	}
+	in.References = r.pinLatestReferences(in.References)
 	deps, apiErr := r.resolveReferences(in.References, invalid)
 	if apiErr != nil {
 		return parsedInput{}, apiErr
@@ -252,6 +254,7 @@ func (r *registry) parse(subject string, in *schemaInput, normalize, strict bool
 // identify returns the type and canonical text of a client's schema,
 // parsing it only when the same text was not parsed before.
 func (r *registry) identify(subject string, in *schemaInput, normalize bool) (canonicalText, *Error) {
+	in.References = r.pinLatestReferences(in.References)
 	if format := r.formats[in.schemaType()]; format != nil {
 		deps, apiErr := r.resolveReferences(in.References, errInvalidSchema)
 		if apiErr == nil {
@@ -402,6 +405,31 @@ func (r *registry) resolveReferences(refs []formats.Reference, invalid func(stri
 }
 
 const maxReferenceDepth = 64
+
+// pinLatestReferences returns refs with each reference to version -1 (the
+// latest) replaced by the number of the subject's latest version, as
+// Confluent does while resolving a client's references: that number is
+// what gets stored and compared. refs itself is not changed.
+func (r *registry) pinLatestReferences(refs []formats.Reference) []formats.Reference {
+	var pinned []formats.Reference
+	for i, ref := range refs {
+		if ref.Version != -1 {
+			continue
+		}
+		latest, ok := r.view.LatestVersion(ref.Subject)
+		if !ok {
+			continue // left for resolveReferences to refuse
+		}
+		if pinned == nil {
+			pinned = slices.Clone(refs)
+		}
+		pinned[i].Version = latest.Version
+	}
+	if pinned == nil {
+		return refs
+	}
+	return pinned
+}
 
 // schemaFor returns the parsed form of a stored version, for
 // compatibility checks.

@@ -248,6 +248,15 @@ func TestReferences(t *testing.T) {
 	r.expect("GET", "/schemas/ids/2", nil, 200,
 		`{"schema":`+quote(stored)+`,"references":[{"name":"example.Address","subject":"address","version":1}]}`)
 	r.expect("GET", "/subjects/address/versions/1/referencedby", nil, 200, `[2]`)
+	// A reference to version -1 (the latest) is stored with the number it
+	// stood for, and so finds the version registered with that number.
+	latest := []map[string]any{{"name": "example.Address", "subject": "address", "version": -1}}
+	r.expect("POST", "/subjects/person/versions", map[string]any{"schema": person, "references": latest}, 200, `{"id":2}`)
+	r.expect("POST", "/subjects/person", map[string]any{"schema": person, "references": latest}, 200,
+		`{"subject":"person","version":1,"id":2,"references":[{"name":"example.Address","subject":"address","version":1}],"schema":`+quote(stored)+`}`)
+	r.expect("POST", "/subjects/person-latest/versions", map[string]any{"schema": person, "references": latest}, 200, `{"id":2}`)
+	r.expect("GET", "/subjects/person-latest/versions/1/referencedby", nil, 200, `[]`)
+	r.expect("GET", "/subjects/address/versions/1/referencedby", nil, 200, `[2]`)
 	r.expectCode("DELETE", "/subjects/address/versions/1", nil, 422, 42206)
 	r.expectCode("DELETE", "/subjects/address", nil, 422, 42206)
 	// References within one subject do not hold the subject back.
@@ -255,6 +264,7 @@ func TestReferences(t *testing.T) {
 	r.expect("POST", "/subjects/address/versions", map[string]any{"schema": strings.Replace(person, "Person", "Other", 1),
 		"references": []map[string]any{{"name": "example.Address", "subject": "address", "version": 1}}}, 200, `{"id":3}`)
 	r.expect("DELETE", "/subjects/person", nil, 200, `[1]`)
+	r.expect("DELETE", "/subjects/person-latest", nil, 200, `[1]`)
 	r.expect("DELETE", "/subjects/address", nil, 200, `[1,2]`)
 	// Without its reference the schema does not parse.
 	r.expectCode("POST", "/subjects/person2/versions", schemaBody(person), 422, 42201)
