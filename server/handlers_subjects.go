@@ -15,8 +15,8 @@ import (
 // but this registry does not act on (schema tags) are accepted and ignored.
 // Metadata and RuleSet hold Confluent's normalized form once decoded.
 type schemaRequest struct {
-	Schema              jacksonText         `json:"schema"`
-	SchemaType          jacksonText         `json:"schemaType"`
+	Schema              string              `json:"schema"`
+	SchemaType          string              `json:"schemaType"`
 	References          []formats.Reference `json:"references"`
 	Metadata            json.RawMessage     `json:"metadata"`
 	RuleSet             json.RawMessage     `json:"ruleSet"`
@@ -46,7 +46,7 @@ func (req *schemaRequest) readContracts() *Error {
 
 func (req *schemaRequest) input() schemaInput {
 	return schemaInput{
-		Schema: string(req.Schema), SchemaType: string(req.SchemaType), References: req.References,
+		Schema: req.Schema, SchemaType: req.SchemaType, References: req.References,
 		Metadata: nullIfEmpty(req.Metadata), RuleSet: nullIfEmpty(req.RuleSet),
 	}
 }

@@ -5,6 +5,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -183,33 +185,111 @@ func (s *Server) decodeBody(c echo.Context, v any) error {
 	}
 	// A follower may still forward the request to the leader.
 	req.Body = io.NopCloser(bytes.NewReader(body))
+	return decodeJSON(body, v)
+}
+
+// decodeJSON decodes body into v as decodeBody describes. Like Jackson, it
+// reads a number or boolean given for a top-level text field as its text;
+// that is done again on the rare body that needs it, so that the common one
+// is decoded once.
+func decodeJSON(body []byte, v any) error {
+	for coerced := 0; ; coerced++ {
+		err := decodeStrict(body, v)
+		var typeErr *json.UnmarshalTypeError
+		if coerced < maxCoercedFields && errors.As(err, &typeErr) && isScalarForText(typeErr) {
+			if text, ok := withFieldAsText(body, typeErr.Field); ok {
+				body = text
+				continue
+			}
+		}
+		return requestBodyError(err)
+	}
+}
+
+// maxCoercedFields bounds the decodings of one body.
+const maxCoercedFields = 8
+
+// isScalarForText reports whether a decoding failed on a number or a
+// boolean given for a top-level text field.
+func isScalarForText(e *json.UnmarshalTypeError) bool {
+	return e.Type.Kind() == reflect.String && !strings.Contains(e.Field, ".") &&
+		(strings.HasPrefix(e.Value, "number") || e.Value == "bool")
+}
+
+// withFieldAsText returns body, a JSON object, with the scalar value of
+// field replaced by its text as a JSON string.
+func withFieldAsText(body []byte, field string) ([]byte, bool) {
+	var object map[string]json.RawMessage
+	if json.Unmarshal(body, &object) != nil {
+		return nil, false
+	}
+	for key, value := range object {
+		// encoding/json matches field names regardless of case.
+		if strings.EqualFold(key, field) && len(value) > 0 && value[0] != '"' {
+			object[key], _ = json.Marshal(string(value))
+		}
+	}
+	text, err := json.Marshal(object)
+	return text, err == nil
+}
+
+// jsonShape is a value of the JSON kind a decoding error names
+// ("object", "number 5", ...), for Jackson's wording of the error.
+func jsonShape(kind string) any {
+	switch {
+	case kind == "object":
+		return map[string]any{}
+	case kind == "array":
+		return []any{}
+	case kind == "bool":
+		return false
+	case strings.HasPrefix(kind, "number"):
+		return json.Number(cmp.Or(strings.TrimPrefix(kind, "number "), "0"))
+	}
+	return ""
+}
+
+// errTrailingData marks a body with more after its JSON value.
+var errTrailingData = errors.New("trailing data")
+
+// decodeStrict decodes body into v, refusing unknown fields and trailing
+// data.
+func decodeStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var syntaxErr *json.SyntaxError
-		var typeErr *json.UnmarshalTypeError
-		var fieldErr *Error
-		switch {
-		case errors.As(err, &fieldErr):
-			return fieldErr
-		case errors.Is(err, io.EOF):
-			return newError(http.StatusBadRequest, http.StatusBadRequest, "Request body is empty")
-		case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
-			return newError(http.StatusBadRequest, http.StatusBadRequest, "Malformed JSON in request body: %v", err)
-		case errors.As(err, &typeErr):
-			// Jackson's mapping failure, which Confluent answers 400.
-			return errMapping("Cannot deserialize value of type `%s` from %s value (field '%s')",
-				javaTypeName(typeErr.Type), typeErr.Value, typeErr.Field)
-		default:
-			// Unknown fields and other mapping errors.
-			return newError(statusUnprocessable, statusUnprocessable, "Unrecognized request body: %v",
-				strings.TrimPrefix(err.Error(), "json: "))
-		}
+		return err
 	}
 	if dec.More() {
-		return newError(http.StatusBadRequest, http.StatusBadRequest, "Malformed JSON in request body: trailing data")
+		return errTrailingData
 	}
 	return nil
+}
+
+// requestBodyError is a decoding failure as Confluent answers it.
+func requestBodyError(err error) error {
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	var fieldErr *Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &fieldErr):
+		return fieldErr
+	case errors.Is(err, io.EOF):
+		return newError(http.StatusBadRequest, http.StatusBadRequest, "Request body is empty")
+	case errors.Is(err, errTrailingData):
+		return newError(http.StatusBadRequest, http.StatusBadRequest, "Malformed JSON in request body: trailing data")
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+		return newError(http.StatusBadRequest, http.StatusBadRequest, "Malformed JSON in request body: %v", err)
+	case errors.As(err, &typeErr):
+		// Jackson's mapping failure, which Confluent answers 400.
+		return unexpectedShape(javaTypeName(typeErr.Type), jsonShape(typeErr.Value))
+	default:
+		// Unknown fields and other mapping errors.
+		return newError(statusUnprocessable, statusUnprocessable, "Unrecognized request body: %v",
+			strings.TrimPrefix(err.Error(), "json: "))
+	}
 }
 
 // requestContext returns the request's context. Writes keep its values but

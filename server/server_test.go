@@ -171,10 +171,11 @@ func TestErrors(t *testing.T) {
 	r.expectCode("POST", "/subjects/s/versions", `{"schema":"\"string\"","bogus":1}`, 422, 422)
 	// Jackson reads a number as a String's text, and refuses other shapes.
 	r.expectCode("POST", "/subjects/s/versions", `{"schema":5}`, 422, 42201)
+	r.expectCode("POST", "/subjects/s/versions", `{"schema":"\"int\"","schemaType":true}`, 422, 42201)
 	r.expect("POST", "/subjects/s/versions", `{"schema":{}}`, 400,
 		"{\"error_code\":400,\"message\":\"Cannot deserialize value of type `String` from Object value (token `JsonToken.START_OBJECT`)\"}")
 	r.expect("POST", "/subjects/s/versions", `{"schema":"\"int\"","version":"one"}`, 400,
-		"{\"error_code\":400,\"message\":\"Cannot deserialize value of type `Integer` from string value (field 'version')\"}")
+		"{\"error_code\":400,\"message\":\"Cannot deserialize value of type `Integer` from String value (token `JsonToken.VALUE_STRING`)\"}")
 	r.expectCode("POST", "/subjects/s/versions", `{"schema":"\"int\""}{}`, 400, 400)
 	r.expectCode("POST", "/subjects/s/versions", `{"schema":"`+strings.Repeat("x", 17<<20)+`"}`, 413, 413)
 	r.expectCode("GET", "/subjects/"+strings.Repeat("a", 2000)+"/versions", nil, 422, 42208)
