@@ -343,6 +343,11 @@ func (r *registry) findLookupable(subject string, sought soughtSchema, withDelet
 		}
 		return storage.Version{}, false
 	}
+	if !r.view.HasContracts(subject) {
+		// Without metadata or rule sets, canLookup accepts only the same
+		// content, which findVersion's hash lookup already sought.
+		return storage.Version{}, false
+	}
 	versions := r.view.Versions(subject, withDeleted)
 	for i := len(versions) - 1; i >= 0; i-- {
 		if accept(versions[i]) && sought.foundIn(versions[i]) {
@@ -808,6 +813,11 @@ func (r *registry) lookup(subject string, in *schemaInput, normalize, withDelete
 // has every wanted property. A version without metadata never matches,
 // even when nothing is wanted.
 func (r *registry) latestWithMetadata(subject string, wanted map[string]string, withDeleted bool) (storage.Version, bool) {
+	if !r.view.HasContracts(subject) {
+		// Without metadata or rule sets, canLookup accepts only the same
+		// content, which findVersion's hash lookup already sought.
+		return storage.Version{}, false
+	}
 	versions := r.view.Versions(subject, withDeleted)
 	for i := len(versions) - 1; i >= 0; i-- {
 		md := readStoredMetadata(versions[i].Metadata)

@@ -151,7 +151,17 @@ type subjectState struct {
 	// ordered holds the versions in increasing order: the latest and the
 	// highest are found without sorting, any one by binary search.
 	ordered []*Version
+	// withContracts counts the versions with metadata or a rule set.
+	withContracts int
 }
+
+// hasContract reports whether a version carries metadata or a rule set.
+func hasContract(ver *Version) bool {
+	return !isNullJSON(ver.Metadata) || !isNullJSON(ver.RuleSet)
+}
+
+// isNullJSON reports whether raw is absent or JSON null.
+func isNullJSON(raw json.RawMessage) bool { return len(raw) == 0 || string(raw) == "null" }
 
 func (s *subjectState) position(version int) int {
 	return sort.Search(len(s.ordered), func(i int) bool { return s.ordered[i].Version >= version })
@@ -166,11 +176,17 @@ func (s *subjectState) get(version int) *Version {
 
 func (s *subjectState) insert(ver *Version) {
 	s.ordered = slices.Insert(s.ordered, s.position(ver.Version), ver)
+	if hasContract(ver) {
+		s.withContracts++
+	}
 }
 
 func (s *subjectState) remove(ver *Version) {
 	i := s.position(ver.Version)
 	s.ordered = slices.Delete(s.ordered, i, i+1)
+	if hasContract(ver) {
+		s.withContracts--
+	}
 }
 
 type refKey struct {
@@ -475,6 +491,16 @@ func (v *View) Versions(subject string, withDeleted bool) []Version {
 		}
 	}
 	return out
+}
+
+// HasContracts reports whether any version of subject, soft-deleted or
+// not, carries metadata or a rule set: only then can a schema be found in
+// the subject by more than its content hash.
+func (v *View) HasContracts(subject string) bool {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	s := v.subjects[subject]
+	return s != nil && s.withContracts > 0
 }
 
 // Version returns one version of a subject, soft-deleted or not.

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -262,5 +263,31 @@ func TestViewRefusesVersionReuseForOtherSchema(t *testing.T) {
 	v.Apply(func() Record { r := schemaRec(t, "a", 1, 3, `"long"`, false); r.Offset = 11; return r }())
 	if ver, _ := v.Version("a", 1); ver.ID != 3 {
 		t.Errorf("after the tombstone version 1 holds id %d", ver.ID)
+	}
+}
+
+// TestViewHasContracts follows which subjects hold a version with metadata
+// or a rule set, through registrations, soft deletes and tombstones.
+func TestViewHasContracts(t *testing.T) {
+	key := Key{Type: KeySchema, Subject: "s", Version: 2}
+	withMetadata := recordOf(t, key, &SchemaValue{Subject: "s", Version: 2, ID: 2, Schema: `"long"`,
+		Metadata: json.RawMessage(`{"properties":{"owner":"a"}}`)})
+	for _, tc := range []struct {
+		name string
+		recs []Record
+		want bool
+	}{
+		{"no versions", nil, false},
+		{"plain versions", []Record{schemaRec(t, "s", 1, 1, `"int"`, false)}, false},
+		{"a version with metadata", []Record{schemaRec(t, "s", 1, 1, `"int"`, false), withMetadata}, true},
+		{"soft-deleted still counts", []Record{withMetadata, recordOf(t, key, &SchemaValue{Subject: "s", Version: 2, ID: 2,
+			Schema: `"long"`, Metadata: json.RawMessage(`{"properties":{"owner":"a"}}`), Deleted: true})}, true},
+		{"tombstoned", []Record{withMetadata, recordOf(t, key, nil)}, false},
+		{"null metadata", []Record{recordOf(t, key, &SchemaValue{Subject: "s", Version: 2, ID: 2, Schema: `"long"`,
+			Metadata: json.RawMessage(`null`)})}, false},
+	} {
+		if got := replay(t, tc.recs...).HasContracts("s"); got != tc.want {
+			t.Errorf("%s: HasContracts = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
