@@ -78,9 +78,13 @@ fresh_copy() {
 	echo "$copy"
 }
 
+# wait_ready PORT: waits until the server on PORT answers, past the 503s
+# the registry gives while it replays its log.
 wait_ready() {
-	for _ in $(seq 1 3000); do
-		if curl -s -o /dev/null "http://127.0.0.1:$1/schemas/ids/1"; then
+	local code
+	for _ in $(seq 1 6000); do
+		code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/schemas/ids/1" || true)
+		if [[ $code != 000 && $code != 503 ]]; then
 			return 0
 		fi
 		sleep 0.01
