@@ -153,6 +153,23 @@ type subjectState struct {
 	ordered []*Version
 	// withContracts counts the versions with metadata or a rule set.
 	withContracts int
+	// live counts the versions that are not soft-deleted.
+	live int
+}
+
+// countLive adds delta to the live versions of s and keeps the view's
+// totals in step.
+func (v *View) countLive(s *subjectState, delta int) {
+	wasLive := s.live > 0
+	s.live += delta
+	v.liveVersions += delta
+	if isLive := s.live > 0; isLive != wasLive {
+		if isLive {
+			v.liveSubjects++
+		} else {
+			v.liveSubjects--
+		}
+	}
 }
 
 // hasContract reports whether a version carries metadata or a rule set.
@@ -209,6 +226,10 @@ type View struct {
 	configs      map[string]ConfigValue
 	modes        map[string]string
 	maxID        int
+	// liveVersions and liveSubjects count what is not soft-deleted, so
+	// that Stats answers without visiting every version.
+	liveVersions int
+	liveSubjects int
 	applied      int64
 	// changed is closed and replaced whenever applied moves, waking
 	// WaitApplied callers.
@@ -305,8 +326,9 @@ func (v *View) applyLocked(key Key, value []byte) error {
 		}
 		if s := v.subjects[key.Subject]; s != nil {
 			for _, ver := range s.ordered {
-				if ver.Version <= dv.Version {
+				if ver.Version <= dv.Version && !ver.Deleted {
 					ver.Deleted = true
+					v.countLive(s, -1)
 				}
 			}
 		}
@@ -367,6 +389,9 @@ func (v *View) putVersion(sv *SchemaValue) {
 	}
 	ver := &Version{Subject: sv.Subject, Version: sv.Version, Deleted: sv.Deleted, Content: content}
 	s.insert(ver)
+	if !ver.Deleted {
+		v.countLive(s, 1)
+	}
 	content.addHolder(ver)
 	for _, r := range content.References {
 		k := refKey{r.Subject, r.Version}
@@ -387,6 +412,9 @@ func (v *View) removeVersion(subject string, version int) {
 		return
 	}
 	s.remove(ver)
+	if !ver.Deleted {
+		v.countLive(s, -1)
+	}
 	for _, r := range ver.References {
 		k := refKey{r.Subject, r.Version}
 		delete(v.referencedBy[k], ver)

@@ -12,24 +12,10 @@ type ViewStats struct {
 	Versions int
 }
 
-// Stats counts the view's schemas, live subjects and live versions. It
-// visits every version under the read lock, so it is meant for a metrics
-// scrape, not for a request path.
+// Stats counts the view's schemas, live subjects and live versions, kept
+// up to date as records are applied.
 func (v *View) Stats() ViewStats {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	stats := ViewStats{Schemas: len(v.byID)}
-	for _, s := range v.subjects {
-		live := 0
-		for _, ver := range s.ordered {
-			if !ver.Deleted {
-				live++
-			}
-		}
-		stats.Versions += live
-		if live > 0 {
-			stats.Subjects++
-		}
-	}
-	return stats
+	return ViewStats{Schemas: len(v.byID), Subjects: v.liveSubjects, Versions: v.liveVersions}
 }

@@ -2,6 +2,9 @@ package storage
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -79,4 +82,55 @@ func BenchmarkViewStats(b *testing.B) {
 			b.Fatalf("stats: %+v", s)
 		}
 	}
+}
+
+// TestViewStatsFollowEveryRecord applies a long random mix of
+// registrations, soft deletes, re-registrations, tombstones and cleared
+// subjects, and compares the kept counts with a count from scratch after
+// every record.
+func TestViewStatsFollowEveryRecord(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	v := NewView(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for i := range 3000 {
+		subject := fmt.Sprintf("s%d", rng.IntN(4))
+		version := 1 + rng.IntN(6)
+		var rec Record
+		switch rng.IntN(6) {
+		case 0, 1, 2:
+			// The id follows the version, so that a version is only
+			// ever re-given its own schema.
+			rec = schemaRec(t, subject, version, version, fmt.Sprintf(`{"type":"fixed","name":"F","size":%d}`, version), rng.IntN(3) == 0)
+		case 3:
+			rec = recordOf(t, Key{Type: KeySchema, Subject: subject, Version: version}, nil)
+		case 4:
+			rec = recordOf(t, Key{Type: KeyDeleteSubject, Subject: subject}, DeleteSubjectValue{Subject: subject, Version: version})
+		case 5:
+			rec = recordOf(t, Key{Type: KeyClearSubject, Subject: subject}, ClearSubjectValue{Subject: subject})
+		}
+		rec.Offset = int64(i)
+		v.Apply(rec)
+		if got, want := v.Stats(), recount(v); got != want {
+			t.Fatalf("after record %d (%s): kept %+v, counted %+v", i, rec.Key, got, want)
+		}
+	}
+}
+
+// recount counts v's contents by visiting them all.
+func recount(v *View) ViewStats {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	stats := ViewStats{Schemas: len(v.byID)}
+	for _, s := range v.subjects {
+		live := 0
+		for _, ver := range s.ordered {
+			if !ver.Deleted {
+				live++
+			}
+		}
+		stats.Versions += live
+		if live > 0 {
+			stats.Subjects++
+		}
+	}
+	return stats
 }
