@@ -17,8 +17,9 @@ import (
 )
 
 // FuzzRequests sends arbitrary bodies and paths to the write and lookup
-// endpoints: every answer must be a well-formed Confluent answer, never a
-// server error.
+// endpoints, and arbitrary paths and queries to the read endpoints (a path
+// starting with "GET "): every answer must be a well-formed Confluent
+// answer, never a server error.
 func FuzzRequests(f *testing.F) {
 	for _, seed := range []struct{ path, body string }{
 		{"/subjects/s/versions", `{"schema":"\"string\""}`},
@@ -34,6 +35,12 @@ func FuzzRequests(f *testing.F) {
 		{"/subjects/p/versions", `{"schemaType":"PROTOBUF","schema":"syntax = \"proto3\";\nmessage M { int32 a = 1; oneof o { string b = 2; } }"}`},
 		{"/subjects/j/versions", `{"schemaType":"JSON","schema":"{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"b.json#/definitions/x\"}}}","references":[{"name":"b.json","subject":"b","version":1}]}`},
 		{"/subjects/p/versions", `{"schemaType":"PROTOBUF","schema":"import \"x.proto\"; message N { X x = 1; }","references":[{"name":"x.proto","subject":"x","version":1}]}`},
+		{"/subjects/s/versions", `{"schema":"\"int\"","metadata":{"tags":{"f":["b","a","a"]},"properties":{"confluent:version":"1"},"sensitive":["x"]},"ruleSet":{"domainRules":[{"name":"r","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"true","params":{"b":"1","a":"2"}}]}}`},
+		{"/config/s", `{"defaultMetadata":{"properties":{"owner":"a"}},"overrideRuleSet":{"migrationRules":[{"name":"m","mode":"UPGRADE"}]},"normalize":null}`},
+		{"/mode/s", `{"mode":null}`},
+		{"/subjects/s/versions", `{"schema":5,"schemaType":true,"references":[{"name":"a","subject":"s","version":-1}]}`},
+		{"GET /subjects/s/metadata?key=a&value=b&key=c", ``},
+		{"GET /schemas?subjectPrefix=:*:&deleted=true", ``},
 	} {
 		f.Add(seed.path, seed.body)
 	}
@@ -47,11 +54,14 @@ func FuzzRequests(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, path, body string) {
+		method := http.MethodPost
+		if rest, ok := strings.CutPrefix(path, "GET "); ok {
+			method, path = http.MethodGet, rest
+		}
 		if !strings.HasPrefix(path, "/") {
 			path = "/" + path
 		}
-		method := http.MethodPost
-		if strings.HasPrefix(path, "/config") || strings.HasPrefix(path, "/mode") {
+		if method == http.MethodPost && (strings.HasPrefix(path, "/config") || strings.HasPrefix(path, "/mode")) {
 			method = http.MethodPut
 		}
 		req, err := http.NewRequest(method, "http://registry"+path, strings.NewReader(body))
@@ -66,7 +76,8 @@ func FuzzRequests(f *testing.F) {
 		if resp.StatusCode >= 500 {
 			t.Fatalf("%s %s %q: %d %s", method, path, body, resp.StatusCode, out)
 		}
-		if !json.Valid(out) {
+		// /metrics and /openapi.yaml answer text and YAML.
+		if strings.Contains(resp.Header.Get("Content-Type"), "json") && !json.Valid(out) {
 			t.Fatalf("%s %s %q: answer is not JSON: %s", method, path, body, out)
 		}
 	})
