@@ -417,27 +417,20 @@ func readString(v any) (*string, *Error) {
 	return &s, nil
 }
 
-// jacksonText is a request field Confluent reads as a Java String: as
-// Jackson does, a number or a boolean is taken as its text, and null as
-// no value.
-type jacksonText string
-
-// UnmarshalJSON reads the field as Jackson would.
-func (s *jacksonText) UnmarshalJSON(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
+// readText reads a JSON value Confluent reads as a Java String: as Jackson
+// does, a number or a boolean is taken as its text, and null as "".
+func readText(raw json.RawMessage) (string, *Error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return err
+		return "", errMapping("Malformed JSON: %v", err)
 	}
 	text, apiErr := readString(v)
-	if apiErr != nil {
-		return apiErr
+	if apiErr != nil || text == nil {
+		return "", apiErr
 	}
-	if text != nil {
-		*s = jacksonText(*text)
-	}
-	return nil
+	return *text, nil
 }
 
 // javaTypeName is the Java type Confluent reads a request field of Go type

@@ -329,13 +329,14 @@ func (s *Server) putMode(c echo.Context, subject string) error {
 		}
 		return writeJSON(c, http.StatusOK, map[string]any{"mode": nil})
 	}
-	var text jacksonText
+	var text string
 	if req.Mode != nil {
-		if err := text.UnmarshalJSON(req.Mode); err != nil {
-			return err
+		var apiErr *Error
+		if text, apiErr = readText(req.Mode); apiErr != nil {
+			return apiErr
 		}
 	}
-	mode := strings.ToUpper(string(text))
+	mode := strings.ToUpper(text)
 	switch mode {
 	case modeReadWrite, modeReadOnly, modeReadOnlyOverride, modeImport:
 	default:

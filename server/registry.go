@@ -373,10 +373,7 @@ func (r *registry) resolveReferences(refs []formats.Reference, invalid func(stri
 		var ver storage.Version
 		var ok bool
 		if version == -1 {
-			vs := r.view.Versions(ref.Subject, false)
-			if len(vs) > 0 {
-				ver, ok = vs[len(vs)-1], true
-			}
+			ver, ok = r.view.LatestVersion(ref.Subject)
 		} else {
 			ver, ok = r.view.Version(ref.Subject, version)
 		}

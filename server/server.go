@@ -270,12 +270,9 @@ func decodeStrict(body []byte, v any) error {
 func requestBodyError(err error) error {
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
-	var fieldErr *Error
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &fieldErr):
-		return fieldErr
 	case errors.Is(err, io.EOF):
 		return newError(http.StatusBadRequest, http.StatusBadRequest, "Request body is empty")
 	case errors.Is(err, errTrailingData):
