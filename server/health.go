@@ -53,7 +53,7 @@ func (s *Server) ready(c echo.Context) error {
 
 // notReadyReason returns why the server is not ready, or "".
 func (s *Server) notReadyReason(ctx context.Context) string {
-	if reason := s.metrics.startup.notCaughtUpReason(ctx, s.config.Log, s.config.View); reason != "" {
+	if reason := s.startup.notCaughtUpReason(ctx, s.config.Log, s.config.View); reason != "" {
 		return reason
 	}
 	if s.config.Leadership != nil {

@@ -48,8 +48,7 @@ var latencyBuckets = []float64{
 const endOffsetTimeout = 2 * time.Second
 
 // metrics are the server's Prometheus metrics, in a registry of their own
-// so that servers in one process never share them, and the readiness state
-// the health endpoints report.
+// so that servers in one process never share them.
 type metrics struct {
 	registry        *prometheus.Registry
 	handler         echo.HandlerFunc
@@ -59,7 +58,6 @@ type metrics struct {
 	// through the vectors costs more than serving a cached read.
 	seriesMu sync.RWMutex
 	series   map[requestKey]*requestSeries
-	startup  startup
 }
 
 // newMetrics creates the server's metrics and starts feeding the

@@ -77,6 +77,8 @@ type Server struct {
 	config    Config
 	forwarder *http.Client
 	metrics   *metrics
+	// startup is what readiness knows of the replay at start.
+	startup startup
 	// inFlight caps the requests served at once; nil for no cap.
 	inFlight chan struct{}
 }
